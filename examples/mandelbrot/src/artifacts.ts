@@ -1,0 +1,115 @@
+/**
+ * Tile artifacts: one file per tile in `<out>/tiles/`, written atomically.
+ *
+ * A tile file is the 4 bytes `RCMT`, a little-endian uint32 header length, a
+ * JSON header naming everything the pixels depend on (kernel version, size,
+ * iterations, grid, tile position, zoom), then the tile's shade indices. A tile
+ * is valid for a render when its header is exactly the one that render would
+ * write and the file is as long as the header says: so a tile from other
+ * settings, an older kernel or a torn write is stale.
+ */
+import { randomBytes } from "node:crypto";
+import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
+import { KERNEL_VERSION, type TileRequest, tileBounds } from "./kernel.ts";
+
+const MAGIC = "RCMT";
+const PREFIX_BYTES = 8;
+
+/** Where a tile's artifact lives. */
+export function tilePath(tilesDir: string, col: number, row: number): string {
+  return join(tilesDir, `tile-r${row}-c${col}.bin`);
+}
+
+/** The header a tile rendered for `request` carries, as the exact bytes written. */
+export function tileHeader(request: TileRequest): Buffer {
+  const { size, iter, grid, col, row, zoom } = request;
+  const { width, height } = tileBounds(size, grid, col, row);
+  const header = {
+    format: "runcue-mandelbrot-tile",
+    kernel: KERNEL_VERSION,
+    size,
+    iter,
+    grid,
+    col,
+    row,
+    zoom: { cx: zoom.cx, cy: zoom.cy, scale: zoom.scale },
+    width,
+    height,
+  };
+  return Buffer.from(JSON.stringify(header), "utf8");
+}
+
+/**
+ * Writes `data` to `path` so that readers see either the old file or the whole
+ * new one, never a part: write a temporary file beside it, then rename.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: Uint8Array | Uint8Array[],
+): Promise<void> {
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`,
+  );
+  try {
+    await writeFile(temporary, Array.isArray(data) ? Buffer.concat(data) : data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/** Writes the artifact of the tile `request` describes, with its `shades`. */
+export async function writeTile(tilesDir: string, request: TileRequest, shades: Uint8Array) {
+  const header = tileHeader(request);
+  const prefix = Buffer.alloc(PREFIX_BYTES);
+  prefix.write(MAGIC, 0, "latin1");
+  prefix.writeUInt32LE(header.length, 4);
+  await writeFileAtomic(tilePath(tilesDir, request.col, request.row), [prefix, header, shades]);
+}
+
+/**
+ * True when the tile's artifact exists and is valid for `request`. Reads only
+ * the header, so checking every tile of a render is cheap.
+ */
+export async function isTileValid(tilesDir: string, request: TileRequest): Promise<boolean> {
+  const expected = tileHeader(request);
+  const { width, height } = tileBounds(request.size, request.grid, request.col, request.row);
+  let file: Awaited<ReturnType<typeof open>>;
+  try {
+    file = await open(tilePath(tilesDir, request.col, request.row), "r");
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(PREFIX_BYTES + expected.length);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    if (bytesRead !== head.length) return false;
+    if (head.toString("latin1", 0, 4) !== MAGIC) return false;
+    if (head.readUInt32LE(4) !== expected.length) return false;
+    if (!head.subarray(PREFIX_BYTES).equals(expected)) return false;
+    const { size } = await file.stat();
+    return size === PREFIX_BYTES + expected.length + width * height;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Reads a tile's shades, throwing when the artifact is missing or not valid for `request`. */
+export async function readTile(tilesDir: string, request: TileRequest): Promise<Uint8Array> {
+  const path = tilePath(tilesDir, request.col, request.row);
+  const bytes = await readFile(path);
+  const expected = tileHeader(request);
+  const { width, height } = tileBounds(request.size, request.grid, request.col, request.row);
+  const start = PREFIX_BYTES + expected.length;
+  const isValid =
+    bytes.toString("latin1", 0, 4) === MAGIC &&
+    bytes.readUInt32LE(4) === expected.length &&
+    bytes.subarray(PREFIX_BYTES, start).equals(expected) &&
+    bytes.length === start + width * height;
+  if (!isValid) throw new Error(`Tile artifact ${path} is not valid for these settings`);
+  return bytes.subarray(start);
+}
