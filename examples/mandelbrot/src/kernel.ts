@@ -112,9 +112,9 @@ export function shadeAt(re: number, im: number, iter: number, logIterScale: numb
 
   // Smooth escape time: n minus how far past the escape radius |z| went.
   const smooth = n + 1 - Math.log2(0.5 * Math.log(xSquared + ySquared));
-  const t = Math.log1p(smooth > 0 ? smooth : 0) * logIterScale;
+  const t = Math.log1p(Math.max(smooth, 0)) * logIterScale;
   const shade = 1 + Math.floor(254 * t);
-  return shade > 255 ? 255 : shade;
+  return Math.min(shade, 255);
 }
 
 /**

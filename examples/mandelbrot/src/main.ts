@@ -1,0 +1,157 @@
+/**
+ * `pnpm mandelbrot`: renders the Mandelbrot set by tiles in runcue's worker
+ * pool. Tiles are artifacts in `<out>/tiles/`; `isStale` skips the ones already
+ * valid for these settings, and a `stitch` task, ready once every tile is valid,
+ * writes `<out>/mandelbrot.png`. Run with `--help` for the flags.
+ */
+import { mkdir, rm } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { Cue } from "runcue";
+import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
+import { isTileValid, tilePath } from "./artifacts.ts";
+import { parseOptions } from "./options.ts";
+import { createProgress } from "./progress.ts";
+import { allTiles, type RenderSettings, type TilePosition, tileName } from "./render-settings.ts";
+import type { StitchParams, StitchResult } from "./stitch.worker.ts";
+import type { TileParams } from "./tile.worker.ts";
+
+const options = parseOptions(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+const { size, iter, grid, zoom, threads, colormap, out } = options;
+const settings: RenderSettings = { size, iter, grid, zoom };
+const tilesDir = join(out, "tiles");
+const pngPath = join(out, "mandelbrot.png");
+const gifPath = join(out, "mandelbrot.gif");
+const tiles = allTiles(grid);
+
+await mkdir(tilesDir, { recursive: true });
+if (options.force) {
+  // Deleting the artifacts is what makes every tile stale: isStale stays a pure artifact check.
+  await Promise.all(tiles.map(({ col, row }) => rm(tilePath(tilesDir, col, row), { force: true })));
+}
+
+/** True when every tile of this render has a valid artifact; stops at the first that has not. */
+async function allTilesValid(): Promise<boolean> {
+  for (const { col, row } of tiles) {
+    if (!(await isTileValid(tilesDir, { ...settings, col, row }))) return false;
+  }
+  return true;
+}
+
+const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
+cue.service("cpu", { concurrent: threads });
+cue.task("tile", {
+  uses: "cpu",
+  worker: new URL("./tile.worker.ts", import.meta.url),
+  isStale: async (work) => {
+    const { tilesDir: folder, ...request } = work.params as TileParams;
+    return !(await isTileValid(folder!, request));
+  },
+});
+cue.task("stitch", {
+  uses: "cpu",
+  worker: new URL("./stitch.worker.ts", import.meta.url),
+  isReady: allTilesValid,
+});
+cue.task("animate", {
+  uses: "cpu",
+  worker: new URL("./animate.worker.ts", import.meta.url),
+  isReady: allTilesValid,
+});
+
+const progress = createProgress(tiles.length, options.json ? "quiet" : "auto");
+const rendered: TilePosition[] = [];
+const skipped: TilePosition[] = [];
+const positionOf = (params: unknown): TilePosition => {
+  const { col, row } = params as TileParams;
+  return { col, row };
+};
+cue.onComplete((work) => {
+  if (work.task !== "tile") return;
+  rendered.push(positionOf(work.params));
+  progress.tileDone("rendered");
+});
+cue.onSkip((work) => {
+  if (work.task !== "tile") return;
+  skipped.push(positionOf(work.params));
+  progress.tileDone("skipped");
+});
+
+const startedAt = performance.now();
+const tileIds = tiles.map(({ col, row }) =>
+  cue.submit("tile", { ...settings, col, row, tilesDir } satisfies TileParams),
+);
+const stitchParams: StitchParams = { ...settings, tilesDir, pngPath, colormap };
+const stitchId = cue.submit("stitch", stitchParams);
+cue.start();
+
+let exitCode = 0;
+try {
+  await Promise.all(tileIds.map((id) => cue.result(id)));
+  let animation: AnimateResult | undefined;
+  if (options.animate) {
+    const animateParams: AnimateParams = {
+      ...settings,
+      tilesDir,
+      gifPath,
+      colormap,
+      order: [...skipped, ...rendered],
+    };
+    animation = (await cue.result(cue.submit("animate", animateParams))) as AnimateResult;
+  }
+  const image = (await cue.result(stitchId)) as StitchResult;
+  const renderMs = performance.now() - startedAt;
+  progress.stop();
+  // performance.now() counts from process start, so this includes start-up and module loading.
+  const totalMs = performance.now();
+  report(image, animation, renderMs, totalMs);
+} catch (error) {
+  progress.stop();
+  console.error(`mandelbrot: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  await cue.stop({ timeout: 1000 });
+}
+process.exitCode = exitCode;
+
+function report(
+  image: StitchResult,
+  animation: AnimateResult | undefined,
+  renderMs: number,
+  totalMs: number,
+) {
+  if (options.json) {
+    const summary = {
+      size,
+      iter,
+      grid,
+      threads,
+      zoom,
+      colormap,
+      tiles: { total: tiles.length, rendered: rendered.length, skipped: skipped.length },
+      rendered: rendered.map(tileName),
+      skipped: skipped.map(tileName),
+      png: image.pngPath,
+      pngBytes: image.bytes,
+      gif: animation?.gifPath ?? null,
+      timeMs: { total: Math.round(totalMs), render: Math.round(renderMs) },
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  console.log(
+    `${size}×${size} px, ${iter} iterations, ${grid}×${grid} tiles, colormap ${colormap}, ` +
+      `zoom ${zoom.cx},${zoom.cy},${zoom.scale}`,
+  );
+  console.log(`tiles: ${rendered.length} rendered, ${skipped.length} skipped (already valid)`);
+  console.log(`wrote ${shown(image.pngPath)} (${(image.bytes / 1024).toFixed(0)} KiB)`);
+  if (animation) {
+    console.log(
+      `wrote ${shown(animation.gifPath)} (${animation.frames} frames, ${(animation.bytes / 1024).toFixed(0)} KiB)`,
+    );
+  }
+  console.log(
+    `total ${(totalMs / 1000).toFixed(2)} s on ${threads} thread${threads === 1 ? "" : "s"} ` +
+      `(tiles and stitch ${(renderMs / 1000).toFixed(2)} s, the rest is start-up)`,
+  );
+}

@@ -1,0 +1,116 @@
+/** The command line: flags, defaults, validation and `--help`. */
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import {
+  COLORMAP_NAMES,
+  type ColormapName,
+  describeColormaps,
+  isColormapName,
+} from "./colormaps.ts";
+import { DEFAULT_ZOOM, type Zoom } from "./kernel.ts";
+
+export interface MandelbrotOptions {
+  /** Image width and height in pixels. */
+  size: number;
+  /** Maximum iterations per pixel. */
+  iter: number;
+  /** Tiles per side. */
+  grid: number;
+  /** Worker threads. */
+  threads: number;
+  zoom: Zoom;
+  colormap: ColormapName;
+  /** Output folder, absolute. */
+  out: string;
+  /** Also write an animated GIF of the tiles appearing. */
+  animate: boolean;
+  /** Delete this render's tiles first, so every tile renders again. */
+  force: boolean;
+  /** Print one JSON summary on stdout instead of progress and text. */
+  json: boolean;
+}
+
+function positiveInteger(name: string, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1 || value > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}.`);
+    }
+    return value;
+  };
+}
+
+function parseZoom(text: string): Zoom {
+  const parts = text.split(",").map((part) => Number(part.trim()));
+  const [cx, cy, scale] = parts;
+  if (parts.length !== 3 || !parts.every(Number.isFinite) || scale === undefined || scale <= 0) {
+    throw new InvalidArgumentError(
+      'Use "cx,cy,scale": the centre and the width of the view, scale > 0 (e.g. "-0.745,0.113,0.01").',
+    );
+  }
+  return { cx: cx!, cy: cy!, scale };
+}
+
+function parseColormap(text: string): ColormapName {
+  if (!isColormapName(text)) {
+    throw new InvalidArgumentError(`Use one of: ${COLORMAP_NAMES.join(", ")}.`);
+  }
+  return text;
+}
+
+/**
+ * Parses `argv` (without the node and script entries). Invalid input prints
+ * the problem and exits with status 1, as commander does; `--help` prints usage.
+ */
+export function parseOptions(argv: string[], workingDirectory: string): MandelbrotOptions {
+  const program = new Command("mandelbrot")
+    .description(
+      "Render the Mandelbrot set by tiles in runcue's worker pool. Each tile is an artifact in <out>/tiles/;\n" +
+        "tiles already valid for the same settings are skipped, and a stitch task writes <out>/mandelbrot.png.",
+    )
+    .option(
+      "--size <px>",
+      "image width and height in pixels",
+      positiveInteger("--size", 32_768),
+      2048,
+    )
+    .option("--iter <n>", "maximum iterations per pixel", positiveInteger("--iter", 1_000_000), 256)
+    .option("--grid <n>", "tiles per side (grid × grid tiles)", positiveInteger("--grid", 256), 4)
+    .option(
+      "--threads <n>",
+      "worker threads (default: all cores)",
+      positiveInteger("--threads", 1024),
+      availableParallelism(),
+    )
+    .addOption(
+      new Option("--zoom <cx,cy,scale>", "centre of the view and its width in the complex plane")
+        .argParser(parseZoom)
+        .default(DEFAULT_ZOOM, `${DEFAULT_ZOOM.cx},${DEFAULT_ZOOM.cy},${DEFAULT_ZOOM.scale}`),
+    )
+    .addOption(
+      new Option("--colormap <name>", `colour scheme: ${describeColormaps()}`)
+        .argParser(parseColormap)
+        .default("classic"),
+    )
+    .option("--out <dir>", "output folder", "output")
+    .option(
+      "--animate",
+      "also write <out>/mandelbrot.gif: tiles appearing in completion order",
+      false,
+    )
+    .option("--force", "delete this render's tiles first and render them all again", false)
+    .option("--json", "print one JSON summary on stdout instead of progress and text", false)
+    .showHelpAfterError()
+    .allowExcessArguments(false);
+  // `pnpm mandelbrot -- --size 512` hands the script a literal "--"; flags after it are still flags.
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  program.parse(args, { from: "user" });
+  const options = program.opts<Omit<MandelbrotOptions, "out"> & { out: string }>();
+  if (options.grid > options.size) {
+    program.error(
+      `error: --grid (${options.grid}) cannot be larger than --size (${options.size}).`,
+    );
+  }
+  return { ...options, out: resolve(workingDirectory, options.out) };
+}
