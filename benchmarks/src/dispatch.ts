@@ -1,0 +1,207 @@
+/**
+ * Dispatch overhead: how many tiny tasks per second the scheduler itself can
+ * push through, with the work reduced to nothing.
+ *
+ * - Main thread: no-op async handlers through a runcue service with
+ *   `concurrent: C` against p-queue at concurrency C.
+ * - Worker threads: no-op worker tasks through runcue against raw Piscina fed
+ *   every task at once, so its threads never wait for the next task.
+ *
+ * Each timing runs from the first submit until the last task has finished.
+ */
+import os from "node:os";
+import PQueue from "p-queue";
+import { Piscina } from "piscina";
+import { Cue } from "runcue";
+import type { BenchOptions } from "./options.ts";
+import { type BenchmarkReport, log, makeReport, type TargetCheck, target } from "./report.ts";
+import { maximum, median, round, timed } from "./stats.ts";
+
+const NOOP_WORKER = new URL("./workers/noop.ts", import.meta.url);
+
+interface Rates {
+  /** Tasks per second of every repeat. */
+  perSecond: number[];
+  medianPerSecond: number;
+  bestPerSecond: number;
+}
+
+interface Comparison {
+  tasks: number;
+  runcue: Rates;
+  baseline: Rates;
+  /** runcue's best rate over the baseline's best rate. */
+  ratio: number;
+  ratioOfMedians: number;
+}
+
+export interface DispatchResults {
+  mainThread: Comparison[];
+  workers: Comparison[];
+}
+
+interface DispatchConfig {
+  sizes: number[];
+  concurrency: number;
+  threads: number;
+  repeats: number;
+}
+
+function rates(tasks: number, timesMs: number[]): Rates {
+  const perSecond = timesMs.map((time) => (tasks / time) * 1000);
+  return {
+    perSecond: perSecond.map((rate) => Math.round(rate)),
+    medianPerSecond: Math.round(median(perSecond)),
+    bestPerSecond: Math.round(maximum(perSecond)),
+  };
+}
+
+function compare(tasks: number, runcueTimes: number[], baselineTimes: number[]): Comparison {
+  const runcue = rates(tasks, runcueTimes);
+  const baseline = rates(tasks, baselineTimes);
+  return {
+    tasks,
+    runcue,
+    baseline,
+    ratio: round(runcue.bestPerSecond / baseline.bestPerSecond),
+    ratioOfMedians: round(runcue.medianPerSecond / baseline.medianPerSecond),
+  };
+}
+
+/** Runs `a` and `b` `repeats` times each, alternating which goes first. */
+async function interleave(
+  repeats: number,
+  a: () => Promise<void>,
+  b: () => Promise<void>,
+): Promise<[number[], number[]]> {
+  const aTimes: number[] = [];
+  const bTimes: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    if (repeat % 2 === 0) {
+      aTimes.push(await timed(a));
+      bTimes.push(await timed(b));
+    } else {
+      bTimes.push(await timed(b));
+      aTimes.push(await timed(a));
+    }
+  }
+  return [aTimes, bTimes];
+}
+
+async function runcueMainThread(tasks: number, concurrency: number): Promise<void> {
+  const cue = new Cue();
+  cue.service("tiny", { concurrent: concurrency });
+  cue.task("noop", { uses: "tiny", run: async () => undefined });
+  cue.start();
+  for (let index = 0; index < tasks; index++) cue.submit("noop");
+  await cue.idle();
+  await cue.stop();
+}
+
+async function pQueueMainThread(tasks: number, concurrency: number): Promise<void> {
+  const queue = new PQueue({ concurrency });
+  const noop = async () => undefined;
+  for (let index = 0; index < tasks; index++) void queue.add(noop);
+  await queue.onIdle();
+}
+
+export async function runDispatch(
+  options: BenchOptions,
+): Promise<BenchmarkReport<DispatchConfig, DispatchResults>> {
+  const { repeats, dispatchConcurrency: concurrency } = options;
+  // Worker dispatch uses every core, never more: oversubscribed threads measure the OS.
+  const threads = Math.min(options.maxThreads, os.availableParallelism());
+  const results: DispatchResults = { mainThread: [], workers: [] };
+
+  // Warm-up: compile the hot paths of both before anything is timed.
+  await runcueMainThread(2_000, concurrency);
+  await pQueueMainThread(2_000, concurrency);
+  for (const tasks of options.dispatchSizes) {
+    const [runcueTimes, pQueueTimes] = await interleave(
+      repeats,
+      () => runcueMainThread(tasks, concurrency),
+      () => pQueueMainThread(tasks, concurrency),
+    );
+    const comparison = compare(tasks, runcueTimes, pQueueTimes);
+    results.mainThread.push(comparison);
+    log(
+      `dispatch main thread, ${tasks} tasks: runcue ${comparison.runcue.bestPerSecond}/s, p-queue ${comparison.baseline.bestPerSecond}/s (${comparison.ratio}×)`,
+    );
+  }
+
+  // One cue and one pool, both warmed, reused by every size and repeat.
+  const cue = new Cue({ threads });
+  cue.service("free");
+  cue.task("noop", { uses: "free", worker: NOOP_WORKER });
+  cue.start();
+  const pool = new Piscina({
+    filename: NOOP_WORKER.href,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+  });
+  const runcueWorkers = async (tasks: number) => {
+    for (let index = 0; index < tasks; index++) cue.submit("noop");
+    await cue.idle();
+  };
+  const piscinaWorkers = async (tasks: number) => {
+    const pending: Promise<unknown>[] = [];
+    for (let index = 0; index < tasks; index++) pending.push(pool.run(null));
+    await Promise.all(pending);
+  };
+  await runcueWorkers(2_000);
+  await piscinaWorkers(2_000);
+  for (const tasks of options.dispatchSizes) {
+    const [runcueTimes, piscinaTimes] = await interleave(
+      repeats,
+      () => runcueWorkers(tasks),
+      () => piscinaWorkers(tasks),
+    );
+    const comparison = compare(tasks, runcueTimes, piscinaTimes);
+    results.workers.push(comparison);
+    log(
+      `dispatch workers (${threads} threads), ${tasks} tasks: runcue ${comparison.runcue.bestPerSecond}/s, Piscina ${comparison.baseline.bestPerSecond}/s (${comparison.ratio}×)`,
+    );
+  }
+  await cue.stop();
+  await pool.destroy();
+
+  const targets: TargetCheck[] = [];
+  for (const comparison of results.mainThread) {
+    targets.push(
+      target(
+        `main-thread no-ops per second, ${comparison.tasks} tasks`,
+        ">= 150000/s",
+        comparison.runcue.bestPerSecond,
+        comparison.runcue.bestPerSecond >= 150_000,
+      ),
+      target(
+        `main-thread dispatch over p-queue, ${comparison.tasks} tasks`,
+        ">= 0.6×",
+        comparison.ratio,
+        comparison.ratio >= 0.6,
+      ),
+    );
+  }
+  for (const comparison of results.workers) {
+    targets.push(
+      target(
+        `worker dispatch over raw Piscina, ${comparison.tasks} tasks`,
+        ">= 0.8×",
+        comparison.ratio,
+        comparison.ratio >= 0.8,
+      ),
+    );
+  }
+  return makeReport(
+    "dispatch",
+    options.smoke,
+    { sizes: options.dispatchSizes, concurrency, threads, repeats },
+    results,
+    targets,
+    [
+      "Ratios compare best rates (fastest repeat of each); ratioOfMedians shows the same from medians.",
+      "Worker runs reuse one warmed cue and one warmed Piscina pool; each timing includes submitting every task.",
+    ],
+  );
+}
