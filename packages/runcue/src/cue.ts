@@ -1,0 +1,457 @@
+import { availableParallelism } from "node:os";
+import { isAbsolute } from "node:path";
+import { fileURLToPath } from "node:url";
+import { messages } from "./errors.js";
+import { type CueEvents, Events } from "./events.js";
+import { MainThreadExecutor } from "./executors/main.js";
+import { PoolExecutor } from "./executors/pool.js";
+import type { Executor } from "./executors/types.js";
+import {
+  type CueOptions,
+  cueOptionsSchema,
+  describeIssues,
+  parseOptions,
+  type RunTaskDefinition,
+  type ServiceOptions,
+  type StopOptions,
+  type SubmitOptions,
+  serviceOptionsSchema,
+  stopOptionsSchema,
+  submitOptionsSchema,
+  type TaskDefinition,
+  taskDefinitionSchema,
+  type WorkCheck,
+  type WorkerTaskDefinition,
+} from "./options.js";
+import {
+  type BlockedWork,
+  clampPriority,
+  type ExecutorSlots,
+  Lane,
+  type PriorityFunction,
+  type RegisteredTask,
+  Scheduler,
+} from "./scheduler.js";
+import { Service } from "./services.js";
+import { type Work, type WorkId, WorkRecord, type WorkState, WorkStore } from "./works.js";
+
+declare const taskTypes: unique symbol;
+
+/**
+ * A task's name as `cue.task()` returns it: a plain string that also carries
+ * the task's params and result types, so `submit`, `result` and
+ * `onComplete(task, ...)` know them.
+ */
+export type TaskName<P = unknown, R = unknown> = string & { readonly [taskTypes]?: [P, R] };
+
+/** Filter of `cue.list()`. */
+export interface ListFilter {
+  state?: WorkState;
+  task?: string;
+  /** At most this many works, oldest first. @default 100 */
+  limit?: number;
+}
+
+/** What `cue.stats()` returns. Counts are of all works ever submitted; `completed` includes `skipped`. */
+export interface CueStats {
+  pending: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+  services: Record<string, ServiceStats>;
+  threads: { size: number; busy: number };
+}
+
+export interface ServiceStats {
+  running: number;
+  concurrent?: number;
+  rate?: { limit: number; interval: number; used: number };
+}
+
+/**
+ * An embedded coordinator of background work: services with rate and
+ * concurrency limits, tasks run on the main thread or in a worker pool,
+ * readiness and staleness checks, priority, timeouts and retries.
+ *
+ * @example
+ * const cue = new Cue();
+ * cue.service("api", { rate: "60/min", concurrent: 5 });
+ * const fetchPage = cue.task("fetch_page", { uses: "api", run: async (work) => fetch(work.params.url) });
+ * cue.start();
+ * const id = cue.submit(fetchPage, { url: "https://example.com" });
+ * await cue.result(id);
+ * await cue.stop();
+ */
+export class Cue {
+  private readonly events = new Events();
+  private readonly store: WorkStore;
+  private readonly scheduler: Scheduler;
+  private readonly services = new Map<string, Service>();
+  private readonly tasks = new Map<string, RegisteredTask>();
+  private readonly lanes = new Map<string, Lane>();
+  private readonly mainSlots: ExecutorSlots;
+  private poolSlots: ExecutorSlots | undefined;
+  private readonly options: CueOptions;
+  private readonly threads: number;
+  private nextSeq = 1;
+
+  constructor(options: CueOptions = {}) {
+    this.options = parseOptions(cueOptionsSchema, options, "Cue options") as CueOptions;
+    this.threads = this.options.threads ?? availableParallelism();
+    this.store = new WorkStore(this.options.retain ?? 10_000);
+    this.scheduler = new Scheduler(
+      this.store,
+      this.events,
+      {
+        pollInterval: this.options.pollInterval ?? 50,
+        abortGrace: this.options.abortGrace ?? 1_000,
+        pendingWarnAfter: this.options.pendingWarnAfter,
+        pendingTimeout: this.options.pendingTimeout,
+        stallWarnAfter: this.options.stallWarnAfter,
+        stallTimeout: this.options.stallTimeout,
+      },
+      this.tasks,
+    );
+    this.mainSlots = {
+      executor: new MainThreadExecutor(this.options.abortGrace ?? 1_000),
+      reserved: 0,
+    };
+  }
+
+  // ── registration ────────────────────────────────────────────────────
+
+  /**
+   * Registers a service: a bucket of limits that tasks count against.
+   * @example cue.service("openai", { rate: "60/min", concurrent: 5 })
+   */
+  service(name: string, options: ServiceOptions = {}): this {
+    if (typeof name !== "string" || name === "")
+      throw new Error("cue.service() needs a non-empty name");
+    if (this.services.has(name)) throw new Error(messages.duplicateService(name));
+    const parsed = serviceOptionsSchema.safeParse(options ?? {});
+    if (!parsed.success) {
+      const rateIssue = parsed.error.issues.find((issue) => issue.path[0] === "rate");
+      if (rateIssue) throw new Error(messages.invalidRate(options.rate, name));
+      throw new Error(
+        messages.invalidOptions(`options for service "${name}"`, describeIssues(parsed.error)),
+      );
+    }
+    this.services.set(name, new Service(name, parsed.data.concurrent, parsed.data.rate));
+    return this;
+  }
+
+  /**
+   * Registers a task: what to do for each work, on the main thread (`run`)
+   * or in the worker pool (`worker`). Returns the name, typed.
+   * @example const tile = cue.task("tile", { uses: "cpu", worker: new URL("./tile.worker.js", import.meta.url) })
+   */
+  task<P = unknown, R = unknown>(
+    name: string,
+    definition: RunTaskDefinition<P, R>,
+  ): TaskName<P, Awaited<R>>;
+  task<P = unknown, R = unknown>(name: string, definition: WorkerTaskDefinition<P>): TaskName<P, R>;
+  task(name: string, definition: TaskDefinition): TaskName {
+    if (typeof name !== "string" || name === "")
+      throw new Error("cue.task() needs a non-empty name");
+    if (this.tasks.has(name)) throw new Error(messages.duplicateTask(name));
+    const parsed = taskDefinitionSchema.safeParse(definition ?? {});
+    if (!parsed.success) {
+      throw new Error(
+        messages.invalidOptions(`definition of task "${name}"`, describeIssues(parsed.error)),
+      );
+    }
+    const { run, worker } = definition;
+    if ((run === undefined) === (worker === undefined))
+      throw new Error(messages.taskNeedsOneHandler(name));
+    let service: Service | undefined;
+    if (definition.uses !== undefined) {
+      service = this.services.get(definition.uses);
+      if (!service)
+        throw new Error(messages.unknownService(name, definition.uses, [...this.services.keys()]));
+    }
+    const workerPath = worker === undefined ? undefined : resolveWorkerPath(name, worker);
+    const slots = workerPath === undefined ? this.mainSlots : this.pool();
+    const backoff = definition.retry?.backoff ?? {};
+    this.tasks.set(name, {
+      name,
+      run: run as RegisteredTask["run"],
+      workerPath,
+      exportName: definition.export ?? "default",
+      service,
+      lane: this.lane(service, slots),
+      timeout: definition.timeout,
+      retry: {
+        attempts: definition.retry?.attempts ?? 1,
+        initial: backoff.initial ?? 100,
+        factor: backoff.factor ?? 2,
+        max: backoff.max ?? 30_000,
+        jitter: backoff.jitter ?? 0,
+      },
+      isReady: definition.isReady as WorkCheck | undefined,
+      isStale: definition.isStale as WorkCheck | undefined,
+    });
+    this.paramsSchemas.set(name, definition.params);
+    return name;
+  }
+
+  private readonly paramsSchemas = new Map<string, TaskDefinition["params"]>();
+
+  private pool(): ExecutorSlots {
+    this.poolSlots ??= {
+      executor: new PoolExecutor({
+        threads: this.threads,
+        resourceLimits: this.options.resourceLimits,
+        abortGrace: this.options.abortGrace ?? 1_000,
+      }),
+      reserved: 0,
+    };
+    return this.poolSlots;
+  }
+
+  private lane(service: Service | undefined, slots: ExecutorSlots): Lane {
+    const key = `${service?.name ?? ""}\u0000${slots.executor.kind}`;
+    let lane = this.lanes.get(key);
+    if (!lane) {
+      lane = new Lane(service, slots);
+      this.lanes.set(key, lane);
+      this.scheduler.lanes.push(lane);
+    }
+    return lane;
+  }
+
+  /** Sets the global readiness check: can this work start, are its inputs valid? */
+  isReady(check: WorkCheck): this {
+    if (typeof check !== "function")
+      throw new TypeError("cue.isReady() needs a function (work) => boolean");
+    this.scheduler.isReady = check;
+    return this;
+  }
+
+  /** Sets the global staleness check: should this work run, is its output missing or outdated? */
+  isStale(check: WorkCheck): this {
+    if (typeof check !== "function")
+      throw new TypeError("cue.isStale() needs a function (work) => boolean");
+    this.scheduler.isStale = check;
+    return this;
+  }
+
+  /** Sets the priority callback, consulted each time work is chosen: higher runs first, 0 to 1. */
+  priority(rank: PriorityFunction): this {
+    if (typeof rank !== "function")
+      throw new TypeError("cue.priority() needs a function (ctx) => number");
+    this.scheduler.priority = rank;
+    return this;
+  }
+
+  // ── events ──────────────────────────────────────────────────────────
+
+  onStart(listener: (work: Work) => void): () => void {
+    return this.events.on("start", listener);
+  }
+
+  /** Each successful completion; with a task name first, only that task's, typed. */
+  onComplete(listener: (...args: CueEvents["complete"]) => void): () => void;
+  onComplete<P, R>(
+    task: TaskName<P, R>,
+    listener: (work: Work<P, R>, result: R, duration: number) => void,
+  ): () => void;
+  onComplete(
+    taskOrListener: string | ((...args: CueEvents["complete"]) => void),
+    listener?: (work: Work<never, never>, result: never, duration: number) => void,
+  ): () => void {
+    if (typeof taskOrListener === "function") return this.events.on("complete", taskOrListener);
+    const task = taskOrListener;
+    const typed = listener as unknown as (...args: CueEvents["complete"]) => void;
+    return this.events.on("complete", (work, result, duration) => {
+      if (work.task === task) typed(work, result, duration);
+    });
+  }
+
+  /** A work's final failure (not a failed attempt that will be retried). */
+  onFailure(listener: (work: Work, error: Error) => void): () => void {
+    return this.events.on("failure", listener);
+  }
+
+  /** A failed attempt that will run again after `delay` ms. */
+  onRetry(listener: (work: Work, error: Error, delay: number) => void): () => void {
+    return this.events.on("retry", listener);
+  }
+
+  onSkip(listener: (work: Work) => void): () => void {
+    return this.events.on("skip", listener);
+  }
+
+  onProgress(listener: (work: Work, value: unknown) => void): () => void {
+    return this.events.on("progress", listener);
+  }
+
+  onPendingWarning(listener: (work: Work, pendingFor: number) => void): () => void {
+    return this.events.on("pendingWarning", listener);
+  }
+
+  onStallWarning(listener: (sinceProgress: number, pendingCount: number) => void): () => void {
+    return this.events.on("stallWarning", listener);
+  }
+
+  // ── work ────────────────────────────────────────────────────────────
+
+  /**
+   * Queues a work of `task`. Throws at once, queuing nothing, for an unknown
+   * task, params that fail the task's schema, or params a worker cannot receive.
+   */
+  submit<P, R>(task: TaskName<P, R>, params?: P, options?: SubmitOptions): WorkId<P, R>;
+  submit(task: string, params?: unknown, options?: SubmitOptions): WorkId {
+    const registered = this.tasks.get(task);
+    if (!registered) throw new Error(messages.unknownTask(String(task), [...this.tasks.keys()]));
+    let value: unknown = params ?? {};
+    const schema = this.paramsSchemas.get(task);
+    if (schema) {
+      const parsed = schema.safeParse(value);
+      if (!parsed.success)
+        throw new Error(messages.invalidParams(task, describeIssues(parsed.error)));
+      value = parsed.data;
+    }
+    if (registered.workerPath !== undefined) assertCloneable(task, value);
+    let priority = 0.5;
+    let notBefore = 0;
+    if (options !== undefined) {
+      const parsed = parseOptions(
+        submitOptionsSchema,
+        options,
+        `submit options for task "${task}"`,
+      );
+      if (parsed.priority !== undefined) priority = clampPriority(parsed.priority);
+      if (parsed.at !== undefined) notBefore = parsed.at;
+      if (parsed.delay !== undefined) notBefore = Math.max(notBefore, Date.now() + parsed.delay);
+    }
+    const seq = this.nextSeq++;
+    const record = new WorkRecord(`w${seq}`, task, value, seq, priority, Date.now());
+    record.notBefore = notBefore;
+    this.scheduler.add(record);
+    return record.id;
+  }
+
+  /** A snapshot of the work, or undefined if unknown or forgotten. */
+  get<P, R>(id: WorkId<P, R>): Work<P, R> | undefined {
+    return this.store.get(id)?.snapshot() as Work<P, R> | undefined;
+  }
+
+  /** Works in submission order, filtered. */
+  list(filter: ListFilter = {}): Work[] {
+    const limit = filter.limit ?? 100;
+    const found: Work[] = [];
+    if (limit <= 0) return found;
+    for (const record of this.store.values()) {
+      if (filter.state !== undefined && record.state !== filter.state) continue;
+      if (filter.task !== undefined && record.task !== filter.task) continue;
+      found.push(record.snapshot());
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  /**
+   * Cancels pending work at once; aborts running work (its `ctx.signal`
+   * fires, a worker thread that does not return soon is replaced).
+   * Resolves false for finished or unknown work.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const record = this.store.get(id);
+    return record ? this.scheduler.cancel(record) : false;
+  }
+
+  /**
+   * The work's result: resolves with it (undefined when skipped), rejects
+   * with the error when it failed, with `CancelledError` when cancelled.
+   */
+  result<P, R>(id: WorkId<P, R>): Promise<R> {
+    const record = this.store.get(id);
+    if (!record) return Promise.reject(new Error(messages.unknownWork(id)));
+    if (record.state === "completed") return Promise.resolve(record.result as R);
+    if (record.state === "failed" || record.state === "cancelled")
+      return Promise.reject(record.error);
+    return new Promise<R>((resolve, reject) => {
+      record.waiters ??= [];
+      record.waiters.push({ resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  /** Resolves once nothing is pending or running. */
+  idle(): Promise<void> {
+    return this.scheduler.idle();
+  }
+
+  /** Starts running work; idempotent. Work submitted before just queues. */
+  start(): void {
+    this.scheduler.start();
+  }
+
+  /**
+   * Stops starting work and waits for running work. With `timeout`, work
+   * still running then is aborted and marked cancelled. Pending work stays
+   * pending; `start()` resumes it. Afterwards no timer, thread or handle is held.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    const { timeout } = parseOptions(stopOptionsSchema, options, "stop options");
+    await this.scheduler.stop(timeout, () => this.closeExecutors());
+  }
+
+  private async closeExecutors(): Promise<void> {
+    await Promise.all([this.mainSlots.executor.close(), this.poolSlots?.executor.close()]);
+  }
+
+  /** Asks for blocked work to be checked again now (after an artifact changed, say). */
+  recheck(): void {
+    this.scheduler.recheck();
+  }
+
+  /** Every pending work and why it has not started. */
+  debugBlocked(): BlockedWork[] {
+    const blocked: BlockedWork[] = [];
+    for (const record of this.store.values()) {
+      if (record.state === "pending") blocked.push(this.scheduler.describeBlocked(record));
+    }
+    return blocked;
+  }
+
+  stats(): CueStats {
+    const now = performance.now();
+    const services: Record<string, ServiceStats> = {};
+    for (const [name, service] of this.services) {
+      const stats: ServiceStats = { running: service.running };
+      if (service.concurrent !== undefined) stats.concurrent = service.concurrent;
+      if (service.rate) stats.rate = { ...service.rate, used: service.startsInWindow(now) };
+      services[name] = stats;
+    }
+    const usage = this.poolSlots?.executor.usage();
+    return {
+      ...this.store.counts,
+      services,
+      threads: { size: this.threads, busy: usage?.busy ?? 0 },
+    };
+  }
+}
+
+function resolveWorkerPath(task: string, worker: URL | string): string {
+  if (worker instanceof URL) {
+    if (worker.protocol !== "file:") throw new Error(messages.workerPathInvalid(task, worker.href));
+    return fileURLToPath(worker);
+  }
+  if (worker.startsWith("file:")) return fileURLToPath(worker);
+  if (!isAbsolute(worker)) throw new Error(messages.workerPathInvalid(task, worker));
+  return worker;
+}
+
+function assertCloneable(task: string, params: unknown): void {
+  try {
+    structuredClone(params);
+  } catch (error) {
+    throw new Error(
+      messages.unclonableParams(task, error instanceof Error ? error.message : String(error)),
+    );
+  }
+}
+
+export type { Executor };

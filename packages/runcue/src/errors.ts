@@ -1,0 +1,91 @@
+/**
+ * Every error the library throws or fails work with, and every message it
+ * writes, in one place so they read alike.
+ */
+
+/** Why a work was failed by a clock rather than by its handler. */
+export type TimeoutKind = "pending" | "stall" | "task";
+
+/**
+ * A work ran out of time: it waited too long (`"pending"`), nothing made
+ * progress for too long (`"stall"`), or one attempt ran too long (`"task"`).
+ */
+export class TimeoutError extends Error {
+  override readonly name = "TimeoutError";
+  readonly kind: TimeoutKind;
+
+  constructor(kind: TimeoutKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+/** The work was cancelled by `cancel()` or by `stop({ timeout })`. */
+export class CancelledError extends Error {
+  override readonly name = "CancelledError";
+}
+
+const quote = (value: unknown): string => {
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+};
+
+export const ACCEPTED_RATES =
+  '"N/sec", "N/min", "N/hour", "N/5s", "N/15min", a bare "N/seconds" such as "20/1", or { limit, interval }';
+
+export const messages = {
+  invalidRate: (input: unknown, service?: string) =>
+    `Invalid rate ${quote(input)}${service === undefined ? "" : ` for service "${service}"`}: use ${ACCEPTED_RATES}` +
+    " (units: s sec second m min minute h hr hour; limit and interval positive)",
+  invalidOptions: (where: string, issues: string) => `Invalid ${where}: ${issues}`,
+  unknownService: (task: string, service: string, known: string[]) =>
+    `Task "${task}" uses unknown service "${service}": register it first with cue.service("${service}", ...)` +
+    (known.length
+      ? ` (registered: ${known.map((name) => `"${name}"`).join(", ")})`
+      : " (no services registered)"),
+  duplicateService: (name: string) => `Service "${name}" is already registered`,
+  duplicateTask: (name: string) => `Task "${name}" is already registered`,
+  taskNeedsOneHandler: (name: string) =>
+    `Task "${name}" needs exactly one of "run" (an async function on the main thread) and "worker" (a module path or URL for the worker pool)`,
+  unknownTask: (name: string, known: string[]) =>
+    `Unknown task "${name}"` +
+    (known.length
+      ? ` (registered: ${known.map((task) => `"${task}"`).join(", ")})`
+      : " (no tasks registered)"),
+  invalidParams: (task: string, issues: string) => `Invalid params for task "${task}": ${issues}`,
+  unclonableParams: (task: string, reason: string) =>
+    `Params for worker task "${task}" cannot be sent to a worker thread (they must be structured-cloneable: plain objects, arrays, primitives, typed arrays, Map, Set, Date...): ${reason}`,
+  unknownWork: (id: string) =>
+    `Unknown work "${id}" (never submitted, or forgotten after "retain" finished records)`,
+  pendingTimeout: (task: string, id: string, waited: number) =>
+    `Pending timeout: work ${id} of task "${task}" waited ${waited} ms without starting`,
+  stallTimeout: (task: string, id: string, since: number) =>
+    `Stall timeout: no work made progress for ${since} ms; failing pending work ${id} of task "${task}"`,
+  taskTimeout: (task: string, id: string, timeout: number) =>
+    `Task timeout: work ${id} of task "${task}" ran longer than ${timeout} ms`,
+  cancelled: (task: string, id: string) => `Work ${id} of task "${task}" was cancelled`,
+  stoppedWhileRunning: (task: string, id: string, timeout: number) =>
+    `Work ${id} of task "${task}" was cancelled: still running when stop() timed out after ${timeout} ms`,
+  pendingWarning: (task: string, id: string, pendingFor: number) =>
+    `runcue: work ${id} of task "${task}" has been pending for ${pendingFor} ms`,
+  stallWarning: (sinceProgress: number, pendingCount: number) =>
+    `runcue: no progress for ${sinceProgress} ms with ${pendingCount} work pending (see cue.debugBlocked())`,
+  listenerThrew: (event: string, error: unknown) =>
+    `runcue: an ${event} listener threw (ignored): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  workerModuleMissing: (path: string) => `Worker module not found: ${path}`,
+  workerExportMissing: (path: string, exportName: string, found: string[]) =>
+    `Worker module ${path} has no function export "${exportName}"` +
+    (found.length ? ` (exports: ${found.join(", ")})` : " (it exports nothing)"),
+  workerImportFailed: (path: string, reason: string) =>
+    `Worker module ${path} failed to load: ${reason}`,
+  workerThreadDied: (task: string, id: string, reason: string) =>
+    `Worker thread running work ${id} of task "${task}" died: ${reason}`,
+  workerOutOfMemory: (task: string, id: string) =>
+    `Worker thread running work ${id} of task "${task}" ran out of memory (see the "resourceLimits" option)`,
+  workerPathInvalid: (task: string, value: unknown) =>
+    `Task "${task}": "worker" must be a file: URL or an absolute path to a module, got ${quote(value)}`,
+} as const;

@@ -1,0 +1,44 @@
+import type { Executor, Job } from "./types.js";
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  value !== null &&
+  (typeof value === "object" || typeof value === "function") &&
+  typeof (value as { then?: unknown }).then === "function";
+
+/**
+ * Runs `run` handlers as async functions on the main thread. It has no slots
+ * of its own: services are the only limit on I/O-bound work.
+ */
+export class MainThreadExecutor implements Executor {
+  readonly kind = "main";
+
+  constructor(private readonly abortGrace: number) {}
+
+  freeSlots(): number {
+    return Number.POSITIVE_INFINITY;
+  }
+
+  usage(): undefined {
+    return undefined;
+  }
+
+  run(job: Job): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      job.onAbort = () => {
+        // A handler that ignores its signal cannot be stopped on this thread; after the
+        // grace we stop waiting for it, so its slot is not held for ever.
+        const timer = setTimeout(() => reject(job.signal.reason), this.abortGrace);
+        timer.unref();
+      };
+      try {
+        const value = job.task.run!(job.work as never, job);
+        if (isThenable(value)) value.then(resolve, reject);
+        else resolve(value);
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,155 @@
+import { BroadcastChannel, type ResourceLimits } from "node:worker_threads";
+import { Piscina } from "piscina";
+import { messages } from "../errors.js";
+import {
+  type AbortMessage,
+  deserializeError,
+  isProgressMessage,
+  type ThreadOutcome,
+  type ThreadTask,
+} from "../worker/protocol.js";
+import type { Executor, Job } from "./types.js";
+
+export interface PoolOptions {
+  threads: number;
+  resourceLimits: ResourceLimits | undefined;
+  abortGrace: number;
+}
+
+/** One attempt in flight in the pool. */
+interface InFlight {
+  job: Job;
+  progressReceived: number;
+  /** Set when the result is in but progress messages are still on their way. */
+  deliverWhenCaughtUp: { expected: number; deliver: () => void } | undefined;
+}
+
+let poolCount = 0;
+
+/**
+ * Runs `worker` tasks in a Piscina pool, one job a thread. The scheduler
+ * hands it a job only when `freeSlots()` says a thread is free, so Piscina's
+ * own queue stays empty and nothing is prefetched.
+ */
+export class PoolExecutor implements Executor {
+  readonly kind = "pool";
+  private pool: Piscina | undefined;
+  private busy = 0;
+  private nextJob = 1;
+  private readonly inFlight = new Map<number, InFlight>();
+  private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
+  private abortChannel: BroadcastChannel | undefined;
+
+  constructor(private readonly options: PoolOptions) {}
+
+  freeSlots(): number {
+    return this.options.threads - this.busy;
+  }
+
+  usage(): { size: number; busy: number } {
+    return { size: this.options.threads, busy: this.busy };
+  }
+
+  private getPool(): Piscina {
+    if (!this.pool) {
+      this.pool = new Piscina({
+        filename: new URL("./thread.js", import.meta.url).href,
+        minThreads: this.options.threads,
+        maxThreads: this.options.threads,
+        concurrentTasksPerWorker: 1,
+        idleTimeout: Number.POSITIVE_INFINITY,
+        resourceLimits: this.options.resourceLimits,
+      });
+      this.pool.on("message", (message: unknown) => {
+        if (isProgressMessage(message)) this.onProgress(message.job, message.value);
+      });
+      // errors of a thread reach the task it ran; the pool's own 'error' event must not crash the process
+      this.pool.on("error", () => {});
+    }
+    return this.pool;
+  }
+
+  run(job: Job): Promise<unknown> {
+    const id = this.nextJob++;
+    const entry: InFlight = { job, progressReceived: 0, deliverWhenCaughtUp: undefined };
+    this.inFlight.set(id, entry);
+    this.busy++;
+    const hardAbort = new AbortController();
+    job.onAbort = () => {
+      this.broadcastAbort(id, job.signal.reason);
+      // a handler that does not return within the grace is stopped by terminating its thread
+      const timer = setTimeout(() => hardAbort.abort(job.signal.reason), this.options.abortGrace);
+      timer.unref();
+    };
+    const task: ThreadTask = {
+      job: id,
+      path: job.task.workerPath!,
+      exportName: job.task.exportName ?? "default",
+      work: job.work as ThreadTask["work"],
+      abortChannel: this.abortChannelName,
+    };
+    return new Promise<unknown>((resolve, reject) => {
+      const done = () => {
+        this.inFlight.delete(id);
+        this.busy--;
+      };
+      this.getPool()
+        .run(task, { signal: hardAbort.signal })
+        .then(
+          (outcome: ThreadOutcome) => {
+            const deliver = () => {
+              done();
+              if (outcome.ok) resolve(outcome.value);
+              else reject(deserializeError(outcome.error));
+            };
+            if (entry.progressReceived >= outcome.progressCount) deliver();
+            else entry.deliverWhenCaughtUp = { expected: outcome.progressCount, deliver };
+          },
+          (error: unknown) => {
+            done();
+            reject(this.describeThreadError(job, error, hardAbort.signal));
+          },
+        );
+    });
+  }
+
+  private onProgress(jobId: number, value: unknown): void {
+    const entry = this.inFlight.get(jobId);
+    if (!entry) return;
+    entry.progressReceived++;
+    entry.job.progress(value);
+    const pending = entry.deliverWhenCaughtUp;
+    if (pending && entry.progressReceived >= pending.expected) pending.deliver();
+  }
+
+  private broadcastAbort(job: number, reason: unknown): void {
+    if (!this.abortChannel) {
+      this.abortChannel = new BroadcastChannel(this.abortChannelName);
+      this.abortChannel.unref();
+    }
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    const message: AbortMessage = { job, name: error.name, message: error.message };
+    this.abortChannel.postMessage(message);
+  }
+
+  private describeThreadError(job: Job, error: unknown, hardAbort: AbortSignal): Error {
+    if (hardAbort.aborted)
+      return hardAbort.reason instanceof Error
+        ? hardAbort.reason
+        : new Error(String(hardAbort.reason));
+    const { id, task } = job.work;
+    const code = (error as { code?: string } | null)?.code;
+    if (code === "ERR_WORKER_OUT_OF_MEMORY")
+      return new Error(messages.workerOutOfMemory(task, id), { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    return new Error(messages.workerThreadDied(task, id, reason), { cause: error });
+  }
+
+  async close(): Promise<void> {
+    this.abortChannel?.close();
+    this.abortChannel = undefined;
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.destroy();
+  }
+}

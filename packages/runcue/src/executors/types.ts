@@ -1,0 +1,47 @@
+import type { WorkInfo } from "../works.js";
+
+/**
+ * One attempt of one work, as an executor sees it. Executors know nothing of
+ * services, priorities or retries: they run a job and say when its slot is
+ * free again.
+ */
+export interface Job {
+  readonly work: WorkInfo;
+  /** The task as registered (an executor reads its own fields: `run`, or `worker` and `export`). */
+  readonly task: ExecutableTask;
+  /** Aborted on cancel, task timeout and stop timeout; created on first read. */
+  readonly signal: AbortSignal;
+  readonly aborted: boolean;
+  /** Delivers a progress value to the main thread's listeners, in order. */
+  progress(value: unknown): void;
+  /** Set by the executor: called once when the job is aborted. */
+  onAbort: (() => void) | undefined;
+}
+
+export interface ExecutableTask {
+  readonly name: string;
+  readonly run?: (
+    work: WorkInfo<never>,
+    ctx: { signal: AbortSignal; progress(value: unknown): void },
+  ) => unknown;
+  /** Absolute path of the worker module. */
+  readonly workerPath?: string;
+  readonly exportName?: string;
+}
+
+/** Runs jobs somewhere: on the main thread, in a thread pool, later perhaps elsewhere. */
+export interface Executor {
+  readonly kind: string;
+  /** How many more jobs it can take now. */
+  freeSlots(): number;
+  /**
+   * Runs the job. Resolves with the handler's result or rejects with its
+   * error, and only once the executor's slot is free again; after an abort
+   * it settles within the grace period whatever the handler does.
+   */
+  run(job: Job): Promise<unknown>;
+  /** Size and use, for `stats()`; undefined when the executor has no fixed size. */
+  usage(): { size: number; busy: number } | undefined;
+  /** Frees every thread and handle. Running jobs are rejected. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,19 @@
+export { Cue, type CueStats, type ListFilter, type ServiceStats, type TaskName } from "./cue.js";
+export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
+export type { CueEvents } from "./events.js";
+export type {
+  BackoffOptions,
+  CueOptions,
+  RetryOptions,
+  RunTaskDefinition,
+  ServiceOptions,
+  StopOptions,
+  SubmitOptions,
+  TaskDefinition,
+  TaskOptions,
+  WorkCheck,
+  WorkerTaskDefinition,
+} from "./options.js";
+export { parseRate, type Rate } from "./rate.js";
+export type { BlockedReason, BlockedWork, PriorityContext, PriorityFunction } from "./scheduler.js";
+export type { TaskContext, Work, WorkId, WorkInfo, WorkState } from "./works.js";

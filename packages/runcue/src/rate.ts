@@ -1,0 +1,111 @@
+import { messages } from "./errors.js";
+
+/** A rate limit: at most `limit` starts in any window of `interval` milliseconds. */
+export interface Rate {
+  limit: number;
+  interval: number;
+}
+
+const UNIT_MS: Record<string, number> = {
+  s: 1000,
+  sec: 1000,
+  second: 1000,
+  seconds: 1000,
+  m: 60_000,
+  min: 60_000,
+  minute: 60_000,
+  minutes: 60_000,
+  h: 3_600_000,
+  hr: 3_600_000,
+  hour: 3_600_000,
+  hours: 3_600_000,
+};
+
+const RATE_TEXT = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)?\s*$/i;
+
+/**
+ * Reads a rate such as `"60/min"`, `"10/5s"`, `"100/15min"` or `"20/1"` (a bare
+ * number is seconds). Also accepts `{ limit, interval }` and checks it.
+ *
+ * @example parseRate("60/min") // { limit: 60, interval: 60000 }
+ * @throws Error quoting the input and listing the accepted forms.
+ */
+export function parseRate(text: string | Rate, service?: string): Rate {
+  if (typeof text === "object" && text !== null) {
+    const { limit, interval } = text;
+    if (Number.isInteger(limit) && limit > 0 && Number.isFinite(interval) && interval > 0) {
+      return { limit, interval };
+    }
+    throw new Error(messages.invalidRate(text, service));
+  }
+  const match = typeof text === "string" ? RATE_TEXT.exec(text) : null;
+  if (!match) throw new Error(messages.invalidRate(text, service));
+  const [, limitText, countText, unitText] = match;
+  const limit = Number(limitText);
+  const count = countText === undefined ? 1 : Number(countText);
+  const unitMs =
+    unitText === undefined
+      ? countText === undefined
+        ? undefined
+        : 1000
+      : UNIT_MS[unitText.toLowerCase()];
+  if (unitMs === undefined || !(limit > 0) || !(count > 0)) {
+    throw new Error(messages.invalidRate(text, service));
+  }
+  return { limit, interval: count * unitMs };
+}
+
+/**
+ * The sliding window behind a rate limit. It keeps the start times still
+ * inside the window in a ring, oldest first, so a start is allowed exactly
+ * when fewer than `limit` starts happened in the last `interval` ms: at most
+ * `limit` starts in ANY window of that length. Pure: the caller passes the
+ * clock reading, which must not go backwards.
+ */
+export class SlidingWindow {
+  readonly limit: number;
+  readonly interval: number;
+  private readonly starts: Float64Array;
+  private oldest = 0;
+  private count = 0;
+
+  constructor(rate: Rate) {
+    this.limit = rate.limit;
+    this.interval = rate.interval;
+    this.starts = new Float64Array(rate.limit);
+  }
+
+  /** How many more starts the window allows at `now`. */
+  available(now: number): number {
+    this.forget(now);
+    return this.limit - this.count;
+  }
+
+  /** When the next start is allowed (`now` if one is allowed already). */
+  nextStartAt(now: number): number {
+    this.forget(now);
+    if (this.count < this.limit) return now;
+    return this.starts[this.oldest]! + this.interval;
+  }
+
+  /** Records a start at `now`; the caller has checked `available(now) > 0`. */
+  record(now: number): void {
+    this.forget(now);
+    this.starts[(this.oldest + this.count) % this.limit] = now;
+    this.count++;
+  }
+
+  /** Starts recorded in the window that ends at `now`. */
+  used(now: number): number {
+    this.forget(now);
+    return this.count;
+  }
+
+  private forget(now: number): void {
+    // a start at t covers the half-open window [t, t + interval)
+    while (this.count > 0 && this.starts[this.oldest]! + this.interval <= now) {
+      this.oldest = (this.oldest + 1) % this.limit;
+      this.count--;
+    }
+  }
+}

@@ -1,0 +1,987 @@
+import { CancelledError, messages, TimeoutError } from "./errors.js";
+import type { Events } from "./events.js";
+import type { ExecutableTask, Executor, Job } from "./executors/types.js";
+import { Heap } from "./heap.js";
+import type { WorkCheck } from "./options.js";
+import type { Service } from "./services.js";
+import { Place, type Work, type WorkInfo, type WorkRecord, type WorkStore } from "./works.js";
+
+/** A task as the scheduler keeps it, after validation. */
+export interface RegisteredTask extends ExecutableTask {
+  readonly service: Service | undefined;
+  readonly lane: Lane;
+  readonly timeout: number | undefined;
+  readonly retry: Required<RetryPolicy>;
+  readonly isReady: WorkCheck | undefined;
+  readonly isStale: WorkCheck | undefined;
+}
+
+export interface RetryPolicy {
+  attempts: number;
+  initial?: number;
+  factor?: number;
+  max?: number;
+  jitter?: number;
+}
+
+/** What `cue.priority()` callbacks get. */
+export interface PriorityContext {
+  work: Work;
+  /** How long the work has been pending and due, in ms. */
+  waitTime: number;
+  /** How many works are pending. */
+  queueDepth: number;
+}
+
+export type PriorityFunction = (ctx: PriorityContext) => number;
+
+/** Why a pending work has not started, from `debugBlocked()`. */
+export type BlockedReason =
+  | "unknown_task"
+  | "not_ready"
+  | "service_full"
+  | "threads_busy"
+  | "delayed"
+  | "not_started"
+  | "queued";
+
+export interface BlockedWork {
+  work: Work;
+  reason: BlockedReason;
+  details: string;
+}
+
+export interface SchedulerSettings {
+  pollInterval: number;
+  abortGrace: number;
+  pendingWarnAfter: number | undefined;
+  pendingTimeout: number | undefined;
+  stallWarnAfter: number | undefined;
+  stallTimeout: number | undefined;
+}
+
+/** The pool of an executor, with the slots promised to works whose checks are still out. */
+export interface ExecutorSlots {
+  readonly executor: Executor;
+  reserved: number;
+}
+
+/**
+ * The works of one service that one executor runs: a priority queue of works
+ * not yet checked, and the works that answered "not ready", re-checked later.
+ */
+export class Lane {
+  readonly queue = new Heap<WorkRecord>(runsBefore);
+  waiting: WorkRecord[] = [];
+  /** Earliest `nextCheckAt` among `waiting`. */
+  nextDueAt = Number.POSITIVE_INFINITY;
+
+  constructor(
+    readonly service: Service | undefined,
+    readonly slots: ExecutorSlots,
+  ) {}
+
+  capacity(now: number): number {
+    const executorFree = this.slots.executor.freeSlots() - this.slots.reserved;
+    return this.service ? Math.min(this.service.capacity(now), executorFree) : executorFree;
+  }
+
+  reserve(): void {
+    if (this.service) this.service.reserved++;
+    this.slots.reserved++;
+  }
+
+  unreserve(): void {
+    if (this.service) this.service.reserved--;
+    this.slots.reserved--;
+  }
+}
+
+/** Higher priority first, then submission order. */
+function runsBefore(a: WorkRecord, b: WorkRecord): boolean {
+  return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+}
+
+const byNotBefore = (a: WorkRecord, b: WorkRecord) => a.notBefore < b.notBefore;
+
+const monotonicNow = () => performance.now();
+
+/** The spacing of re-check passes triggered by finishing work, as a multiple of a pass's own cost. */
+const FORCED_PASS_COST_FACTOR = 10;
+
+/**
+ * One run of one work. It is the handler's `ctx` too: `signal` (made on
+ * first read, since most handlers never look) and `progress`.
+ */
+class Attempt implements Job {
+  /** The work's outcome is decided (cancelled, timed out or settled); a late return changes nothing. */
+  decided = false;
+  aborted = false;
+  onAbort: (() => void) | undefined = undefined;
+  timer: NodeJS.Timeout | undefined = undefined;
+  private controller: AbortController | undefined = undefined;
+  private abortReason: Error | undefined = undefined;
+  readonly work: WorkInfo;
+  readonly startedAt = monotonicNow();
+
+  constructor(
+    readonly record: WorkRecord,
+    readonly task: RegisteredTask,
+    private readonly onProgress: (attempt: Attempt, value: unknown) => void,
+  ) {
+    this.work = record.info();
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  progress(value: unknown): void {
+    this.onProgress(this, value);
+  }
+
+  abort(reason: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+    this.onAbort?.();
+  }
+}
+
+/**
+ * The only place that decides what runs next. Pending work flows
+ * delayed → lane queue → (checks) → start, or → waiting (not ready) → re-check;
+ * running work flows to a final state or back to delayed for a retry.
+ */
+export class Scheduler {
+  readonly lanes: Lane[] = [];
+  private readonly delayed = new Heap<WorkRecord>(byNotBefore);
+  private readonly running = new Set<Attempt>();
+  isReady: WorkCheck | undefined = undefined;
+  isStale: WorkCheck | undefined = undefined;
+  priority: PriorityFunction | undefined = undefined;
+
+  private started = false;
+  private stopping = false;
+  private pumpQueued = false;
+  private pumping = false;
+  private pumpAgain = false;
+  private recheckForced = false;
+  private recheckTimed = false;
+  private lastForcedPassAt = Number.NEGATIVE_INFINITY;
+  private forcedPassSpacing = 0;
+  private wakeForced = false;
+
+  private delayTimer: NodeJS.Timeout | undefined = undefined;
+  private delayTimerAt = Number.POSITIVE_INFINITY;
+  private wakeTimer: NodeJS.Timeout | undefined = undefined;
+  private wakeTimerAt = Number.POSITIVE_INFINITY;
+  private watchTimer: NodeJS.Timeout | undefined = undefined;
+  private watchTimerAt = Number.POSITIVE_INFINITY;
+
+  /** Pending works in the order they became due, for pending warnings and timeouts. */
+  private readonly pendingOrder: WorkRecord[] = [];
+  private readonly pendingOrderSince: number[] = [];
+  private pendingOrderHead = 0;
+  private pendingWarnHead = 0;
+  private lastProgressAt = Date.now();
+  private stallWarned = false;
+
+  private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: WorkStore,
+    private readonly events: Events,
+    private readonly settings: SchedulerSettings,
+    private readonly tasks: ReadonlyMap<string, RegisteredTask>,
+  ) {}
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  runningAttempts(): number {
+    return this.running.size;
+  }
+
+  // ── pending work enters ─────────────────────────────────────────────
+
+  add(record: WorkRecord): void {
+    this.store.add(record);
+    this.place(record);
+  }
+
+  private place(record: WorkRecord): void {
+    if (record.notBefore > Date.now()) {
+      record.place = Place.Delayed;
+      this.delayed.push(record);
+      if (this.started) this.armDelayTimer();
+      return;
+    }
+    this.enqueue(record);
+  }
+
+  private enqueue(record: WorkRecord): void {
+    const task = this.tasks.get(record.task)!;
+    record.place = Place.Queued;
+    record.pendingSince = Date.now();
+    record.notReadyCount = 0;
+    task.lane.queue.push(record);
+    this.watchPending(record);
+    if (this.hasWatch && !this.watchTimer) this.armWatchTimer();
+    this.schedulePump();
+  }
+
+  // ── start and stop ──────────────────────────────────────────────────
+
+  start(): void {
+    if (this.started && !this.stopping) return;
+    this.started = true;
+    this.stopping = false;
+    this.lastProgressAt = Date.now();
+    this.stallWarned = false;
+    this.recheckForced = true;
+    this.armDelayTimer();
+    this.armWatchTimer();
+    this.schedulePump();
+  }
+
+  async stop(timeout: number | undefined, closeExecutors: () => Promise<void>): Promise<void> {
+    if (!this.started) {
+      await closeExecutors();
+      return;
+    }
+    this.stopping = true;
+    this.clearTimers();
+    if (this.running.size > 0) {
+      const drained = new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+      if (timeout === undefined) {
+        await drained;
+      } else {
+        let timer: NodeJS.Timeout | undefined;
+        const timedOut = new Promise<"timeout">((resolve) => {
+          timer = setTimeout(() => resolve("timeout"), timeout);
+        });
+        const outcome = await Promise.race([drained, timedOut]);
+        clearTimeout(timer);
+        if (outcome === "timeout") this.cancelRunning(timeout);
+      }
+    }
+    await closeExecutors();
+    this.started = false;
+    this.stopping = false;
+    this.clearTimers();
+  }
+
+  private cancelRunning(timeout: number): void {
+    for (const attempt of this.running) {
+      if (attempt.decided) continue;
+      attempt.decided = true;
+      const { record } = attempt;
+      const error = new CancelledError(
+        messages.stoppedWhileRunning(record.task, record.id, timeout),
+      );
+      attempt.abort(error);
+      this.store.finish(record, "cancelled", Date.now(), { error });
+      this.afterFinish();
+    }
+  }
+
+  private clearTimers(): void {
+    clearTimeout(this.delayTimer);
+    clearTimeout(this.wakeTimer);
+    clearTimeout(this.watchTimer);
+    this.delayTimer = this.wakeTimer = this.watchTimer = undefined;
+    this.delayTimerAt = this.wakeTimerAt = this.watchTimerAt = Number.POSITIVE_INFINITY;
+  }
+
+  // ── the pump: decide what runs ──────────────────────────────────────
+
+  schedulePump(): void {
+    if (this.pumpQueued || !this.started || this.stopping) return;
+    this.pumpQueued = true;
+    queueMicrotask(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Asks for every not-ready work to be checked again now. */
+  recheck(): void {
+    this.recheckForced = true;
+    this.schedulePump();
+  }
+
+  pump(): void {
+    if (!this.started || this.stopping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        this.pumpOnce();
+      } while (this.pumpAgain && !this.stopping);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private pumpOnce(): void {
+    const now = monotonicNow();
+    this.promoteDelayed(Date.now());
+    if (this.recheckForced || this.recheckTimed) {
+      const forced = this.recheckForced;
+      this.recheckForced = this.recheckTimed = false;
+      const passStart = monotonicNow();
+      for (const lane of this.lanes) {
+        if (lane.waiting.length > 0) this.recheckLane(lane, now, forced);
+      }
+      if (forced) {
+        this.lastForcedPassAt = passStart;
+        this.forcedPassSpacing = Math.min(
+          this.settings.pollInterval,
+          (monotonicNow() - passStart) * FORCED_PASS_COST_FACTOR,
+        );
+      }
+    }
+    if (this.priority) this.dispatchByCallback(now);
+    else this.dispatchQueues(now);
+    this.armWakeTimer(now);
+  }
+
+  private promoteDelayed(wallNow: number): void {
+    let record = this.delayed.peek();
+    while (record && record.notBefore <= wallNow) {
+      this.delayed.pop();
+      if (record.state === "pending" && record.place === Place.Delayed) this.enqueue(record);
+      record = this.delayed.peek();
+    }
+    this.armDelayTimer();
+  }
+
+  /** Starts queued work, best first across lanes, while lanes have room. */
+  private dispatchQueues(now: number): void {
+    for (;;) {
+      let best: Lane | undefined;
+      let bestHead: WorkRecord | undefined;
+      for (const lane of this.lanes) {
+        const head = this.liveHead(lane);
+        if (!head || (bestHead && !runsBefore(head, bestHead))) continue;
+        if (lane.capacity(now) <= 0) continue;
+        best = lane;
+        bestHead = head;
+      }
+      if (!best || !bestHead) return;
+      best.queue.pop();
+      this.consider(bestHead, best, now);
+      if (this.stopping) return;
+    }
+  }
+
+  /** The first queued work still pending; cancelled ones are dropped here, lazily. */
+  private liveHead(lane: Lane): WorkRecord | undefined {
+    let head = lane.queue.peek();
+    while (head && (head.state !== "pending" || head.place !== Place.Queued)) {
+      lane.queue.pop();
+      head = lane.queue.peek();
+    }
+    return head;
+  }
+
+  /** With a priority callback, every queued work is ranked again each pass. */
+  private dispatchByCallback(now: number): void {
+    const candidates: Array<{ record: WorkRecord; lane: Lane; rank: number }> = [];
+    const wallNow = Date.now();
+    const queueDepth = this.store.counts.pending;
+    for (const lane of this.lanes) {
+      if (lane.queue.size === 0) continue;
+      lane.queue.drain((record) => {
+        if (record.state !== "pending" || record.place !== Place.Queued) return;
+        candidates.push({ record, lane, rank: this.rank(record, wallNow, queueDepth) });
+      });
+    }
+    candidates.sort((a, b) => b.rank - a.rank || a.record.seq - b.record.seq);
+    for (const { record, lane } of candidates) {
+      if (
+        !this.stopping &&
+        record.state === "pending" &&
+        record.place === Place.Queued &&
+        lane.capacity(now) > 0
+      ) {
+        this.consider(record, lane, now);
+      } else if (record.state === "pending" && record.place === Place.Queued) {
+        lane.queue.push(record);
+      }
+    }
+  }
+
+  private rank(record: WorkRecord, wallNow: number, queueDepth: number): number {
+    try {
+      const value = this.priority!({
+        work: record.snapshot(),
+        waitTime: wallNow - record.pendingSince,
+        queueDepth,
+      });
+      return clampPriority(value);
+    } catch {
+      return 0.5;
+    }
+  }
+
+  /**
+   * Re-checks a lane's not-ready works: all of them when forced (a work
+   * finished, or `recheck()`), else those whose back-off is over. Only as many
+   * as the lane has room to start are checked; the rest wait for room.
+   */
+  private recheckLane(lane: Lane, now: number, forced: boolean): void {
+    const survivors: WorkRecord[] = [];
+    let nextDueAt = Number.POSITIVE_INFINITY;
+    let room = lane.capacity(now);
+    for (const record of lane.waiting) {
+      if (record.state !== "pending" || record.place !== Place.Waiting) continue;
+      if (room <= 0 || this.stopping || (!forced && record.nextCheckAt > now)) {
+        survivors.push(record);
+        nextDueAt = Math.min(nextDueAt, record.nextCheckAt);
+        continue;
+      }
+      this.consider(record, lane, now);
+      if (record.state === "pending" && record.place === Place.Waiting) {
+        survivors.push(record);
+        nextDueAt = Math.min(nextDueAt, record.nextCheckAt);
+      } else {
+        room = lane.capacity(now);
+      }
+    }
+    lane.waiting = survivors;
+    lane.nextDueAt = nextDueAt;
+  }
+
+  /**
+   * The checks, in the contract's order: isReady → isStale → skip or start.
+   * Synchronous answers are acted on at once; a promise holds a reserved slot
+   * until it settles, so concurrent checks never overcommit a service.
+   */
+  private consider(record: WorkRecord, lane: Lane, now: number): void {
+    const task = this.tasks.get(record.task)!;
+    const readiness = askCheck(task.isReady ?? this.isReady, record, false);
+    if (readiness === true) {
+      this.afterReady(record, lane, task, now);
+    } else if (readiness === false) {
+      this.markNotReady(record, lane, now);
+    } else {
+      this.holdWhileChecking(record, lane, readiness, (ready) => {
+        if (ready) this.afterReady(record, lane, task, monotonicNow());
+        else this.markNotReady(record, lane, monotonicNow());
+      });
+    }
+  }
+
+  private afterReady(record: WorkRecord, lane: Lane, task: RegisteredTask, now: number): void {
+    const staleness = askCheck(task.isStale ?? this.isStale, record, true);
+    if (staleness === true) this.startWork(record, lane, task, now);
+    else if (staleness === false) this.skip(record);
+    else {
+      this.holdWhileChecking(record, lane, staleness, (stale) => {
+        if (stale) this.startWork(record, lane, task, monotonicNow());
+        else this.skip(record);
+      });
+    }
+  }
+
+  private holdWhileChecking(
+    record: WorkRecord,
+    lane: Lane,
+    answer: Promise<boolean>,
+    then: (answer: boolean) => void,
+  ): void {
+    // out of the queue and out of `waiting` while checked; markNotReady puts it back in `waiting`
+    record.place = Place.Checking;
+    lane.reserve();
+    void answer.then((value) => {
+      lane.unreserve();
+      if (record.state !== "pending") {
+        // cancelled or timed out while being checked
+        this.schedulePump();
+        return;
+      }
+      if (!this.started || this.stopping) {
+        // stopped meanwhile: back in the queue, checked again after start()
+        record.place = Place.Queued;
+        lane.queue.push(record);
+        return;
+      }
+      then(value);
+      this.schedulePump();
+    });
+  }
+
+  private markNotReady(record: WorkRecord, lane: Lane, now: number): void {
+    record.notReadyCount++;
+    // ask less often the longer it stays not ready, but never less often than pollInterval
+    const backoff = Math.min(
+      this.settings.pollInterval,
+      2 ** Math.min(record.notReadyCount - 1, 30),
+    );
+    record.nextCheckAt = now + backoff;
+    if (record.place !== Place.Waiting) {
+      record.place = Place.Waiting;
+      lane.waiting.push(record);
+    }
+    lane.nextDueAt = Math.min(lane.nextDueAt, record.nextCheckAt);
+  }
+
+  // ── running ─────────────────────────────────────────────────────────
+
+  private startWork(record: WorkRecord, lane: Lane, task: RegisteredTask, now: number): void {
+    task.service?.acquire(now);
+    this.store.markRunning(record, Date.now());
+    this.progressMade();
+    const attempt = new Attempt(record, task, this.deliverProgress);
+    record.execution = attempt;
+    this.running.add(attempt);
+    if (this.events.has("start")) this.events.emit("start", record.snapshot());
+    if (task.timeout !== undefined) {
+      attempt.timer = setTimeout(() => this.timeoutAttempt(attempt, task.timeout!), task.timeout);
+    }
+    lane.slots.executor.run(attempt).then(
+      (result) => this.settle(attempt, true, result),
+      (error) => this.settle(attempt, false, error),
+    );
+  }
+
+  private readonly deliverProgress = (attempt: Attempt, value: unknown): void => {
+    if (attempt.decided || !this.events.has("progress")) return;
+    this.events.emit("progress", attempt.record.snapshot(), value);
+  };
+
+  private settle(attempt: Attempt, succeeded: boolean, value: unknown): void {
+    this.running.delete(attempt);
+    clearTimeout(attempt.timer);
+    attempt.task.service?.release();
+    const { record } = attempt;
+    if (record.execution === attempt) record.execution = undefined;
+    if (!attempt.decided) {
+      attempt.decided = true;
+      if (succeeded) this.complete(record, value, monotonicNow() - attempt.startedAt);
+      else this.failAttempt(record, toError(value));
+    }
+    if (this.running.size === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    // slot refilled synchronously: no tick between a finish and the next start
+    this.pump();
+  }
+
+  private timeoutAttempt(attempt: Attempt, timeout: number): void {
+    if (attempt.decided) return;
+    attempt.decided = true;
+    const { record } = attempt;
+    const error = new TimeoutError("task", messages.taskTimeout(record.task, record.id, timeout));
+    attempt.abort(error);
+    this.failAttempt(record, error);
+    this.pump();
+  }
+
+  private complete(record: WorkRecord, result: unknown, duration: number): void {
+    if (!this.store.finish(record, "completed", Date.now(), { result })) return;
+    this.progressMade();
+    if (this.events.has("complete"))
+      this.events.emit("complete", record.snapshot(), result, duration);
+    this.afterFinish();
+  }
+
+  private skip(record: WorkRecord): void {
+    if (!this.store.finish(record, "completed", Date.now(), { skipped: true })) return;
+    this.progressMade();
+    if (this.events.has("skip")) this.events.emit("skip", record.snapshot());
+    this.afterFinish();
+  }
+
+  private failAttempt(record: WorkRecord, error: Error): void {
+    const { retry } = this.tasks.get(record.task)!;
+    this.progressMade();
+    if (record.attempt < retry.attempts) {
+      const delay = retryDelay(retry, record.attempt);
+      this.store.markRetrying(record);
+      record.execution = undefined;
+      record.notBefore = Date.now() + delay;
+      if (this.events.has("retry")) this.events.emit("retry", record.snapshot(), error, delay);
+      this.place(record);
+      return;
+    }
+    this.fail(record, error);
+  }
+
+  private fail(record: WorkRecord, error: Error): void {
+    if (!this.store.finish(record, "failed", Date.now(), { error })) return;
+    if (this.events.has("failure")) this.events.emit("failure", record.snapshot(), error);
+    this.afterFinish();
+  }
+
+  /** Cancels a pending or running work; false when it is final already. */
+  cancel(record: WorkRecord): boolean {
+    if (record.isFinal) return false;
+    const error = new CancelledError(messages.cancelled(record.task, record.id));
+    const attempt = record.execution as Attempt | undefined;
+    if (attempt) {
+      attempt.decided = true;
+      attempt.abort(error);
+    }
+    this.store.finish(record, "cancelled", Date.now(), { error });
+    this.afterFinish();
+    return true;
+  }
+
+  /** After any work reaches a final state: idle waiters, and a re-check of blocked work. */
+  private afterFinish(): void {
+    const { pending, running } = this.store.counts;
+    if (pending === 0 && running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (pending > 0) this.requestRecheckAfterFinish();
+  }
+
+  private requestRecheckAfterFinish(): void {
+    if (this.recheckForced) return;
+    let anyWaiting = false;
+    for (const lane of this.lanes) anyWaiting ||= lane.waiting.length > 0;
+    if (!anyWaiting) return;
+    // spaced by the cost of the last pass, so a stream of finishes cannot spend the thread on re-checks
+    if (monotonicNow() - this.lastForcedPassAt >= this.forcedPassSpacing) {
+      this.recheckForced = true;
+      this.schedulePump();
+    } else {
+      this.armWakeAt(this.lastForcedPassAt + this.forcedPassSpacing, true);
+    }
+  }
+
+  idle(): Promise<void> {
+    const { pending, running } = this.store.counts;
+    if (pending === 0 && running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // ── timers ──────────────────────────────────────────────────────────
+
+  private armDelayTimer(): void {
+    if (!this.started || this.stopping) return;
+    let head = this.delayed.peek();
+    while (head && (head.state !== "pending" || head.place !== Place.Delayed)) {
+      this.delayed.pop();
+      head = this.delayed.peek();
+    }
+    if (!head) {
+      clearTimeout(this.delayTimer);
+      this.delayTimer = undefined;
+      this.delayTimerAt = Number.POSITIVE_INFINITY;
+      return;
+    }
+    if (this.delayTimer && this.delayTimerAt <= head.notBefore) return;
+    clearTimeout(this.delayTimer);
+    this.delayTimerAt = head.notBefore;
+    this.delayTimer = setTimeout(
+      () => {
+        this.delayTimer = undefined;
+        this.delayTimerAt = Number.POSITIVE_INFINITY;
+        this.pump();
+      },
+      Math.max(0, head.notBefore - Date.now()),
+    );
+  }
+
+  /** One timer for rate windows reopening and timed re-checks of not-ready work. */
+  private armWakeTimer(now: number): void {
+    let wakeAt = Number.POSITIVE_INFINITY;
+    for (const lane of this.lanes) {
+      const service = lane.service;
+      if (lane.queue.size > 0 && service?.isRateBound(now)) {
+        wakeAt = Math.min(wakeAt, service.nextStartAt(now));
+      }
+      if (lane.waiting.length > 0) {
+        // a full lane is woken by a finish or by its rate window, not by the clock
+        if (service?.isRateBound(now)) wakeAt = Math.min(wakeAt, service.nextStartAt(now));
+        else if (lane.capacity(now) > 0)
+          wakeAt = Math.min(wakeAt, Math.max(lane.nextDueAt, now + 1));
+      }
+    }
+    if (wakeAt !== Number.POSITIVE_INFINITY) this.armWakeAt(wakeAt, false);
+  }
+
+  private armWakeAt(at: number, forced: boolean): void {
+    if (!this.started || this.stopping) return;
+    if (forced) this.wakeForced = true;
+    if (this.wakeTimer && this.wakeTimerAt <= at) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeTimerAt = at;
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeTimerAt = Number.POSITIVE_INFINITY;
+        if (this.wakeForced) this.recheckForced = true;
+        else this.recheckTimed = true;
+        this.wakeForced = false;
+        this.pump();
+      },
+      Math.max(0, Math.ceil(at - monotonicNow())),
+    );
+  }
+
+  // ── pending and stall watch ─────────────────────────────────────────
+
+  private get hasWatch(): boolean {
+    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
+    return (
+      pendingWarnAfter !== undefined ||
+      pendingTimeout !== undefined ||
+      stallWarnAfter !== undefined ||
+      stallTimeout !== undefined
+    );
+  }
+
+  private progressMade(): void {
+    this.lastProgressAt = Date.now();
+    this.stallWarned = false;
+  }
+
+  private watchPending(record: WorkRecord): void {
+    const { pendingWarnAfter, pendingTimeout } = this.settings;
+    if (pendingWarnAfter === undefined && pendingTimeout === undefined) return;
+    this.pendingOrder.push(record);
+    this.pendingOrderSince.push(record.pendingSince);
+  }
+
+  private armWatchTimer(): void {
+    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
+    if (!this.started || this.stopping) return;
+    let at = Number.POSITIVE_INFINITY;
+    if (this.store.counts.pending > 0) {
+      if (stallTimeout !== undefined) at = Math.min(at, this.lastProgressAt + stallTimeout);
+      if (stallWarnAfter !== undefined && !this.stallWarned)
+        at = Math.min(at, this.lastProgressAt + stallWarnAfter);
+    }
+    if (pendingWarnAfter !== undefined) {
+      const index = this.livePendingIndex(this.pendingWarnHead, true);
+      if (index < this.pendingOrder.length)
+        at = Math.min(at, this.pendingOrderSince[index]! + pendingWarnAfter);
+    }
+    if (pendingTimeout !== undefined) {
+      const index = this.livePendingIndex(this.pendingOrderHead, false);
+      if (index < this.pendingOrder.length)
+        at = Math.min(at, this.pendingOrderSince[index]! + pendingTimeout);
+    }
+    if (at === Number.POSITIVE_INFINITY) return;
+    if (this.watchTimer && this.watchTimerAt <= at) return;
+    clearTimeout(this.watchTimer);
+    this.watchTimerAt = at;
+    this.watchTimer = setTimeout(
+      () => {
+        this.watchTimer = undefined;
+        this.watchTimerAt = Number.POSITIVE_INFINITY;
+        this.checkWatch();
+      },
+      Math.max(0, at - Date.now()),
+    );
+  }
+
+  /** The first entry from `from` that is still the work's current pending period. */
+  private livePendingIndex(from: number, forWarning: boolean): number {
+    let index = from;
+    while (index < this.pendingOrder.length) {
+      const record = this.pendingOrder[index]!;
+      const current =
+        record.state === "pending" && record.pendingSince === this.pendingOrderSince[index];
+      if (current && !(forWarning && record.warnedPending)) break;
+      index++;
+    }
+    if (forWarning) this.pendingWarnHead = index;
+    else this.pendingOrderHead = index;
+    this.compactPendingOrder();
+    return forWarning ? this.pendingWarnHead : this.pendingOrderHead;
+  }
+
+  private compactPendingOrder(): void {
+    const consumed = Math.min(
+      this.settings.pendingWarnAfter === undefined
+        ? Number.POSITIVE_INFINITY
+        : this.pendingWarnHead,
+      this.settings.pendingTimeout === undefined ? Number.POSITIVE_INFINITY : this.pendingOrderHead,
+    );
+    if (Number.isFinite(consumed) && consumed > 1024 && consumed * 2 > this.pendingOrder.length) {
+      this.pendingOrder.splice(0, consumed);
+      this.pendingOrderSince.splice(0, consumed);
+      this.pendingWarnHead -= consumed;
+      this.pendingOrderHead -= consumed;
+    }
+  }
+
+  private checkWatch(): void {
+    const now = Date.now();
+    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
+    if (pendingWarnAfter !== undefined) {
+      for (;;) {
+        const index = this.livePendingIndex(this.pendingWarnHead, true);
+        if (index >= this.pendingOrder.length) break;
+        const since = this.pendingOrderSince[index]!;
+        if (since + pendingWarnAfter > now) break;
+        const record = this.pendingOrder[index]!;
+        record.warnedPending = true;
+        this.warn(
+          "pendingWarning",
+          () => messages.pendingWarning(record.task, record.id, now - since),
+          [record.snapshot(), now - since],
+        );
+      }
+    }
+    if (pendingTimeout !== undefined) {
+      for (;;) {
+        const index = this.livePendingIndex(this.pendingOrderHead, false);
+        if (index >= this.pendingOrder.length) break;
+        const since = this.pendingOrderSince[index]!;
+        if (since + pendingTimeout > now) break;
+        const record = this.pendingOrder[index]!;
+        this.fail(
+          record,
+          new TimeoutError("pending", messages.pendingTimeout(record.task, record.id, now - since)),
+        );
+      }
+    }
+    const sinceProgress = now - this.lastProgressAt;
+    const pendingCount = this.store.counts.pending;
+    if (
+      pendingCount > 0 &&
+      stallWarnAfter !== undefined &&
+      !this.stallWarned &&
+      sinceProgress >= stallWarnAfter
+    ) {
+      this.stallWarned = true;
+      this.warn("stallWarning", () => messages.stallWarning(sinceProgress, pendingCount), [
+        sinceProgress,
+        pendingCount,
+      ]);
+    }
+    if (pendingCount > 0 && stallTimeout !== undefined && sinceProgress >= stallTimeout) {
+      for (const record of [...this.store.values()]) {
+        if (record.state !== "pending") continue;
+        this.fail(
+          record,
+          new TimeoutError("stall", messages.stallTimeout(record.task, record.id, sinceProgress)),
+        );
+      }
+    }
+    this.armWatchTimer();
+  }
+
+  private warn<E extends "pendingWarning" | "stallWarning">(
+    event: E,
+    line: () => string,
+    args: E extends "pendingWarning" ? [Work, number] : [number, number],
+  ): void {
+    if (this.events.has(event))
+      (this.events.emit as (name: E, ...values: typeof args) => void)(event, ...args);
+    else process.stderr.write(`${line()}\n`);
+  }
+
+  // ── introspection ───────────────────────────────────────────────────
+
+  describeBlocked(record: WorkRecord): BlockedWork {
+    const work = record.snapshot();
+    const task = this.tasks.get(record.task);
+    if (!task)
+      return { work, reason: "unknown_task", details: `task "${record.task}" is not registered` };
+    const now = monotonicNow();
+    if (record.place === Place.Delayed) {
+      const wait = Math.max(0, record.notBefore - Date.now());
+      return {
+        work,
+        reason: "delayed",
+        details: `not before ${new Date(record.notBefore).toISOString()} (in ${wait} ms${record.attempt > 0 ? `, retry after attempt ${record.attempt}` : ""})`,
+      };
+    }
+    if (record.place === Place.Waiting || record.place === Place.Checking) {
+      const details =
+        record.place === Place.Checking
+          ? `task "${record.task}" params ${describeParams(record.params)}: isReady/isStale answer still awaited`
+          : `task "${record.task}" params ${describeParams(record.params)} not ready (asked ${record.notReadyCount} times)`;
+      return { work, reason: "not_ready", details };
+    }
+    if (!this.started || this.stopping) {
+      return { work, reason: "not_started", details: "the cue is not started: call cue.start()" };
+    }
+    if (task.service && task.service.capacity(now) <= 0) {
+      return { work, reason: "service_full", details: task.service.describeFull(now) };
+    }
+    const executor = task.lane.slots.executor;
+    if (executor.freeSlots() - task.lane.slots.reserved <= 0) {
+      const usage = executor.usage();
+      return {
+        work,
+        reason: "threads_busy",
+        details: usage
+          ? `all ${usage.size} worker threads busy (${usage.busy}/${usage.size})`
+          : "no free slot",
+      };
+    }
+    return { work, reason: "queued", details: "about to start" };
+  }
+}
+
+/** Calls a check; a throw or rejection counts as `onError`. Plain booleans stay synchronous. */
+function askCheck(
+  check: WorkCheck | undefined,
+  record: WorkRecord,
+  onError: boolean,
+): boolean | Promise<boolean> {
+  if (!check) return true;
+  try {
+    const answer = check(record.info());
+    if (typeof answer === "boolean") return answer;
+    if (answer && typeof (answer as Promise<boolean>).then === "function") {
+      return Promise.resolve(answer).then(
+        (value) => Boolean(value),
+        () => onError,
+      );
+    }
+    return Boolean(answer);
+  } catch {
+    return onError;
+  }
+}
+
+export function clampPriority(value: unknown): number {
+  if (typeof value !== "number" || Number.isNaN(value)) return 0.5;
+  return Math.min(1, Math.max(0, value));
+}
+
+function retryDelay(retry: Required<RetryPolicy>, attempt: number): number {
+  const base = Math.min(retry.max, retry.initial * retry.factor ** (attempt - 1));
+  return Math.round(base * (1 - retry.jitter * Math.random()));
+}
+
+function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(
+    typeof value === "string" ? value : `Handler failed with a non-Error value: ${String(value)}`,
+  );
+}
+
+function describeParams(params: unknown): string {
+  try {
+    const text = JSON.stringify(params);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  } catch {
+    return String(params);
+  }
+}

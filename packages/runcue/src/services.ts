@@ -1,0 +1,70 @@
+import { parseRate, type Rate, SlidingWindow } from "./rate.js";
+
+/**
+ * One service's limits: how many of its works run, how many starts its rate
+ * window allows, and the slots held by works whose async readiness check is
+ * still out. It knows nothing of threads or executors.
+ */
+export class Service {
+  readonly rate: Rate | undefined;
+  private readonly window: SlidingWindow | undefined;
+  running = 0;
+  /** Slots promised to works being checked; they become starts or are given back. */
+  reserved = 0;
+
+  constructor(
+    readonly name: string,
+    readonly concurrent: number | undefined,
+    rate: string | Rate | undefined,
+  ) {
+    this.rate = rate === undefined ? undefined : parseRate(rate, name);
+    this.window = this.rate && new SlidingWindow(this.rate);
+  }
+
+  /** How many more works may start (or be reserved) at monotonic time `now`. */
+  capacity(now: number): number {
+    let free =
+      this.concurrent === undefined ? Number.POSITIVE_INFINITY : this.concurrent - this.running;
+    if (this.window) free = Math.min(free, this.window.available(now));
+    return free - this.reserved;
+  }
+
+  /** True when the rate, not concurrency, is what stops the next start. */
+  isRateBound(now: number): boolean {
+    if (!this.window) return false;
+    const concurrencyFree =
+      this.concurrent === undefined ? Number.POSITIVE_INFINITY : this.concurrent - this.running;
+    return this.window.available(now) - this.reserved <= 0 && concurrencyFree - this.reserved > 0;
+  }
+
+  /** When the rate window next allows a start. */
+  nextStartAt(now: number): number {
+    return this.window ? this.window.nextStartAt(now) : now;
+  }
+
+  startsInWindow(now: number): number {
+    return this.window ? this.window.used(now) : 0;
+  }
+
+  /** A work starts: it takes a running slot and a start in the window. */
+  acquire(now: number): void {
+    this.running++;
+    this.window?.record(now);
+  }
+
+  release(): void {
+    this.running--;
+  }
+
+  /** Why the next work of this service cannot start, for `debugBlocked()`. */
+  describeFull(now: number): string {
+    if (this.concurrent !== undefined && this.running + this.reserved >= this.concurrent) {
+      return `service "${this.name}" concurrency ${this.running}/${this.concurrent}`;
+    }
+    if (this.window && this.rate) {
+      const waitMs = Math.max(0, Math.ceil(this.window.nextStartAt(now) - now));
+      return `service "${this.name}" rate used up: ${this.window.used(now)}/${this.rate.limit} starts in the last ${this.rate.interval} ms, next start in ${waitMs} ms`;
+    }
+    return `service "${this.name}" is full`;
+  }
+}

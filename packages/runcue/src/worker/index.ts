@@ -1,0 +1,60 @@
+/**
+ * What worker modules import: `transfer()` and the types of a handler's
+ * arguments. This entry runs inside worker threads; it has no dependencies.
+ *
+ * @example
+ * import { transfer, type WorkerContext } from "runcue/worker";
+ * export default function tile(work: WorkerWork<{ x: number }>, ctx: WorkerContext) {
+ *   ctx.progress(0.5);
+ *   const pixels = new Uint8Array(256 * 256);
+ *   return transfer({ pixels }, [pixels.buffer]);
+ * }
+ */
+
+/** The work a worker handler runs. */
+export interface WorkerWork<P = unknown> {
+  readonly id: string;
+  readonly task: string;
+  readonly params: P;
+  /** 1 for the first run, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** The second argument of a worker handler. */
+export interface WorkerContext {
+  /** Aborted on cancel, task timeout or stop timeout; the thread is terminated soon after if the handler goes on. */
+  readonly signal: AbortSignal;
+  /** Sends `value` to the main thread's `onProgress` listeners, in order, before the work's final event. */
+  progress(value: unknown): void;
+}
+
+const TRANSFER = Symbol.for("runcue.transfer");
+
+/** A result marked to be moved, not copied, to the main thread. */
+export interface Transfer<T> {
+  readonly [TRANSFER]: true;
+  readonly value: T;
+  readonly transferList: readonly Transferable[];
+}
+
+type Transferable = import("node:worker_threads").TransferListItem;
+
+/**
+ * Marks a handler's result so the buffers in `transferList` are moved to the
+ * main thread instead of copied: after the return they are detached here.
+ * The main thread receives `value`.
+ */
+export function transfer<T>(value: T, transferList: readonly Transferable[]): T {
+  const marked: Transfer<T> = { [TRANSFER]: true, value, transferList };
+  // typed as T: to the handler's caller (the main thread) the result is the value itself
+  return marked as unknown as T;
+}
+
+/** True for a value made by `transfer()`. */
+export function isTransfer(value: unknown): value is Transfer<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[TRANSFER] === true
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * The messages between the pool executor (main thread) and the thread
+ * runtime. Results travel on Piscina's channel; progress on the thread's
+ * parentPort; aborts on a BroadcastChannel every thread of the pool hears.
+ */
+
+/** What Piscina hands the thread runtime for one attempt. */
+export interface ThreadTask {
+  job: number;
+  path: string;
+  exportName: string;
+  work: { id: string; task: string; params: unknown; attempt: number };
+  abortChannel: string;
+}
+
+/** What the thread runtime returns. `progressCount` lets the main thread deliver progress first. */
+export type ThreadOutcome =
+  | { ok: true; value: unknown; progressCount: number }
+  | { ok: false; error: SerializedError; progressCount: number };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  /** Own enumerable properties such as `code`, when they can be cloned. */
+  properties?: Record<string, unknown>;
+}
+
+export interface ProgressMessage {
+  runcue: "progress";
+  job: number;
+  value: unknown;
+}
+
+export interface AbortMessage {
+  job: number;
+  name: string;
+  message: string;
+}
+
+export function isProgressMessage(message: unknown): message is ProgressMessage {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as ProgressMessage).runcue === "progress"
+  );
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (!(error instanceof Error)) {
+    return { name: "Error", message: `Worker handler threw a non-Error value: ${String(error)}` };
+  }
+  const serialized: SerializedError = { name: error.name, message: error.message };
+  if (error.stack !== undefined) serialized.stack = error.stack;
+  const properties: Record<string, unknown> = {};
+  let hasProperties = false;
+  for (const [key, value] of Object.entries(error)) {
+    try {
+      properties[key] = structuredClone(value);
+      hasProperties = true;
+    } catch {
+      // a property that cannot cross threads is left behind
+    }
+  }
+  if (hasProperties) serialized.properties = properties;
+  return serialized;
+}
+
+export function deserializeError(serialized: SerializedError): Error {
+  const error = new Error(serialized.message);
+  Object.defineProperty(error, "name", {
+    value: serialized.name,
+    enumerable: false,
+    configurable: true,
+    writable: true,
+  });
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  if (serialized.properties) Object.assign(error, serialized.properties);
+  return error;
+}

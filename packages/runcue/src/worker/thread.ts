@@ -1,0 +1,127 @@
+/**
+ * The code Piscina runs inside each worker thread: it loads the user's
+ * worker module (once per thread), calls the export with `(work, ctx)`, and
+ * sends progress, errors and transferred results back.
+ */
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { BroadcastChannel, parentPort } from "node:worker_threads";
+import Piscina from "piscina";
+import { messages } from "../errors.js";
+import { isTransfer } from "./index.js";
+import {
+  type AbortMessage,
+  type ProgressMessage,
+  serializeError,
+  type ThreadOutcome,
+  type ThreadTask,
+} from "./protocol.js";
+
+type Handler = (
+  work: ThreadTask["work"],
+  ctx: { signal: AbortSignal; progress(value: unknown): void },
+) => unknown;
+
+const modules = new Map<string, Promise<Record<string, unknown>>>();
+const controllers = new Map<number, AbortController>();
+let abortChannel: BroadcastChannel | undefined;
+let tsxRegistered = false;
+
+function listenForAborts(name: string): void {
+  if (abortChannel) return;
+  abortChannel = new BroadcastChannel(name);
+  abortChannel.unref();
+  abortChannel.onmessage = (event) => {
+    const { job, name: errorName, message } = (event as { data: AbortMessage }).data;
+    const controller = controllers.get(job);
+    if (!controller) return;
+    const reason = new Error(message);
+    reason.name = errorName;
+    controller.abort(reason);
+  };
+}
+
+async function importModule(path: string): Promise<Record<string, unknown>> {
+  const url = pathToFileURL(path).href;
+  try {
+    return (await import(url)) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === "ERR_UNKNOWN_FILE_EXTENSION" && !tsxRegistered && /\.[cm]?tsx?$/.test(path)) {
+      // TypeScript worker module under a runner whose loader threads do not inherit (vitest): use tsx
+      tsxRegistered = true;
+      try {
+        const { register } = (await import("tsx/esm/api")) as { register: () => unknown };
+        register();
+      } catch {
+        throw new Error(
+          messages.workerImportFailed(
+            path,
+            "it is TypeScript and tsx is not installed (npm i -D tsx)",
+          ),
+        );
+      }
+      return (await import(url)) as Record<string, unknown>;
+    }
+    if (code === "ERR_MODULE_NOT_FOUND" && !existsSync(path)) {
+      throw new Error(messages.workerModuleMissing(path));
+    }
+    throw new Error(
+      messages.workerImportFailed(path, error instanceof Error ? error.message : String(error)),
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+async function loadHandler(path: string, exportName: string): Promise<Handler> {
+  let loading = modules.get(path);
+  if (!loading) {
+    loading = importModule(path);
+    modules.set(path, loading);
+    // a failed import is retried by the next work, which may come after the file is fixed
+    loading.catch(() => modules.delete(path));
+  }
+  const module = await loading;
+  const handler = module[exportName];
+  if (typeof handler !== "function") {
+    const found = Object.keys(module).filter((key) => typeof module[key] === "function");
+    throw new Error(messages.workerExportMissing(path, exportName, found));
+  }
+  return handler as Handler;
+}
+
+export default async function runInThread(task: ThreadTask): Promise<unknown> {
+  listenForAborts(task.abortChannel);
+  const controller = new AbortController();
+  controllers.set(task.job, controller);
+  let progressCount = 0;
+  const ctx = {
+    signal: controller.signal,
+    progress(value: unknown) {
+      progressCount++;
+      const message: ProgressMessage = { runcue: "progress", job: task.job, value };
+      parentPort!.postMessage(message);
+    },
+  };
+  let outcome: ThreadOutcome;
+  try {
+    const handler = await loadHandler(task.path, task.exportName);
+    const value = await handler(task.work, ctx);
+    if (isTransfer(value)) {
+      outcome = { ok: true, value: value.value, progressCount };
+      // Piscina moves kTransferable's list and hands kValue to the main thread
+      return Piscina.move({
+        [Piscina.transferableSymbol]: value.transferList,
+        [Piscina.valueSymbol]: outcome,
+      } as never);
+    }
+    outcome = { ok: true, value, progressCount };
+  } catch (error) {
+    outcome = { ok: false, error: serializeError(error), progressCount };
+  } finally {
+    controllers.delete(task.job);
+  }
+  return outcome;
+}

@@ -1,0 +1,241 @@
+/**
+ * Work records and their state machine. A record is created pending and
+ * reaches exactly one final state (completed, failed or cancelled); the
+ * store keeps the counts and forgets the oldest finished records past
+ * `retain`.
+ */
+
+export type WorkState = "pending" | "running" | "completed" | "failed" | "cancelled";
+export type FinalState = "completed" | "failed" | "cancelled";
+
+declare const workTypes: unique symbol;
+
+/**
+ * A work id: a plain string, branded with the task's params and result types
+ * so that `cue.result(id)` and `cue.get(id)` know them.
+ */
+export type WorkId<P = unknown, R = unknown> = string & { readonly [workTypes]?: [P, R] };
+
+/** What a handler receives about the work it runs. */
+export interface WorkInfo<P = unknown> {
+  readonly id: string;
+  readonly task: string;
+  readonly params: P;
+  /** 1 for the first run, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** The second argument of a handler. */
+export interface TaskContext {
+  /** Aborted on cancel, on task timeout and when `stop({ timeout })` gives up waiting. */
+  readonly signal: AbortSignal;
+  /** Sends `value` to every `onProgress` listener, in order, before the work's final event. */
+  progress(value: unknown): void;
+}
+
+/** A snapshot of one work, as `get`, `list` and events show it. */
+export interface Work<P = unknown, R = unknown> {
+  readonly id: WorkId<P, R>;
+  readonly task: string;
+  readonly params: P;
+  readonly state: WorkState;
+  /** Attempts started so far (0 while it waits for its first run). */
+  readonly attempt: number;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly completedAt?: number;
+  readonly result?: R;
+  readonly error?: Error;
+  /** True when `isStale` said the output was already valid, so it never ran. */
+  readonly skipped: boolean;
+}
+
+/** Where a pending record sits in the scheduler. */
+export const Place = {
+  /** Not pending, or not yet placed. */
+  None: 0,
+  /** In the delay heap until `notBefore`. */
+  Delayed: 1,
+  /** In its lane's queue, not yet checked. */
+  Queued: 2,
+  /** Checked and not ready; re-checked later. */
+  Waiting: 3,
+  /** An async `isReady`/`isStale` is being awaited; it holds a reserved slot. */
+  Checking: 4,
+} as const;
+export type Place = (typeof Place)[keyof typeof Place];
+
+/** The mutable record behind a work; internal. */
+export class WorkRecord {
+  state: WorkState = "pending";
+  attempt = 0;
+  startedAt: number | undefined = undefined;
+  completedAt: number | undefined = undefined;
+  result: unknown = undefined;
+  error: Error | undefined = undefined;
+  skipped = false;
+  /** Where it is while pending. */
+  place: Place = Place.None;
+  /** `Date.now()` before which it is not considered. */
+  notBefore = 0;
+  /** When it last became pending and due (for pending timeouts and `waitTime`). */
+  pendingSince: number;
+  /** Consecutive "not ready" answers, for the re-check back-off. */
+  notReadyCount = 0;
+  /** Monotonic time of the next timed re-check while not ready. */
+  nextCheckAt = 0;
+  warnedPending = false;
+  /** The attempt in flight while running. */
+  execution: { abort(reason: Error): void } | undefined = undefined;
+  waiters:
+    | Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>
+    | undefined = undefined;
+
+  constructor(
+    readonly id: string,
+    readonly task: string,
+    readonly params: unknown,
+    /** Submission order, the tie-break after priority. */
+    readonly seq: number,
+    readonly priority: number,
+    readonly createdAt: number,
+  ) {
+    this.pendingSince = createdAt;
+  }
+
+  get isFinal(): boolean {
+    return this.state === "completed" || this.state === "failed" || this.state === "cancelled";
+  }
+
+  snapshot(): Work {
+    const work: {
+      -readonly [K in keyof Work]: Work[K];
+    } = {
+      id: this.id,
+      task: this.task,
+      params: this.params,
+      state: this.state,
+      attempt: this.attempt,
+      createdAt: this.createdAt,
+      skipped: this.skipped,
+    };
+    if (this.startedAt !== undefined) work.startedAt = this.startedAt;
+    if (this.completedAt !== undefined) work.completedAt = this.completedAt;
+    if (this.state === "completed" && !this.skipped) work.result = this.result;
+    if (this.error !== undefined) work.error = this.error;
+    return work;
+  }
+
+  info(): WorkInfo {
+    return { id: this.id, task: this.task, params: this.params, attempt: this.attempt };
+  }
+}
+
+/** Counts of works by state, kept as they change. */
+export interface StateCounts {
+  pending: number;
+  running: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  skipped: number;
+}
+
+/**
+ * Every record by id, the state counts, and the retention of finished
+ * records. All state changes go through here so each work reaches exactly
+ * one final state.
+ */
+export class WorkStore {
+  private readonly records = new Map<string, WorkRecord>();
+  private readonly finished: WorkRecord[] = [];
+  private finishedHead = 0;
+  readonly counts: StateCounts = {
+    pending: 0,
+    running: 0,
+    completed: 0,
+    failed: 0,
+    cancelled: 0,
+    skipped: 0,
+  };
+
+  constructor(private readonly retain: number) {}
+
+  add(record: WorkRecord): void {
+    this.records.set(record.id, record);
+    this.counts.pending++;
+  }
+
+  get(id: string): WorkRecord | undefined {
+    return this.records.get(id);
+  }
+
+  values(): IterableIterator<WorkRecord> {
+    return this.records.values();
+  }
+
+  /** pending → running */
+  markRunning(record: WorkRecord, now: number): void {
+    record.state = "running";
+    record.attempt++;
+    record.startedAt = now;
+    record.place = Place.None;
+    this.counts.pending--;
+    this.counts.running++;
+  }
+
+  /** running → pending, for a retry */
+  markRetrying(record: WorkRecord): void {
+    record.state = "pending";
+    this.counts.running--;
+    this.counts.pending++;
+  }
+
+  /**
+   * pending or running → a final state. Returns false, changing nothing, when
+   * the work is final already: the one place that makes "exactly once" true.
+   */
+  finish(
+    record: WorkRecord,
+    state: FinalState,
+    now: number,
+    outcome: { result?: unknown; error?: Error; skipped?: boolean },
+  ): boolean {
+    if (record.isFinal) return false;
+    if (record.state === "pending") this.counts.pending--;
+    else this.counts.running--;
+    record.state = state;
+    record.place = Place.None;
+    record.completedAt = now;
+    record.result = outcome.result;
+    record.error = outcome.error;
+    record.skipped = outcome.skipped === true;
+    this.counts[state]++;
+    if (record.skipped) this.counts.skipped++;
+    const waiters = record.waiters;
+    record.waiters = undefined;
+    if (waiters) {
+      for (const waiter of waiters) {
+        if (state === "completed") waiter.resolve(record.result);
+        else waiter.reject(record.error);
+      }
+    }
+    this.finished.push(record);
+    this.forgetBeyondRetain();
+    return true;
+  }
+
+  private forgetBeyondRetain(): void {
+    while (this.finished.length - this.finishedHead > this.retain) {
+      const oldest = this.finished[this.finishedHead]!;
+      this.finished[this.finishedHead] = undefined as unknown as WorkRecord;
+      this.finishedHead++;
+      this.records.delete(oldest.id);
+    }
+    // compact now and then so the array does not grow for ever
+    if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finished.length) {
+      this.finished.splice(0, this.finishedHead);
+      this.finishedHead = 0;
+    }
+  }
+}
