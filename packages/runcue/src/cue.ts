@@ -263,6 +263,9 @@ export class Cue {
   ): () => void {
     if (typeof taskOrListener === "function") return this.events.on("complete", taskOrListener);
     const task = taskOrListener;
+    if (typeof listener !== "function") {
+      throw new TypeError(`onComplete needs a function, got ${typeof listener}`);
+    }
     const typed = listener as unknown as (...args: CueEvents["complete"]) => void;
     return this.events.on("complete", (work, result, duration) => {
       if (work.task === task) typed(work, result, duration);

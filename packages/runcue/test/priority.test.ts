@@ -1,0 +1,99 @@
+import { describe, expect, test } from "vitest";
+import { gate, newCue, startedCue } from "./helpers.js";
+
+/** A cue whose single-slot service is held until `release`, so the queue builds up behind it. */
+function heldQueue(options: { pollInterval?: number } = {}) {
+  const cue = newCue(options);
+  cue.service("one", { concurrent: 1 });
+  const release = gate();
+  const order: string[] = [];
+  cue.task("hold", { uses: "one", run: () => release.promise });
+  cue.task("job", {
+    uses: "one",
+    run: async (work) => {
+      order.push((work.params as { name: string }).name);
+    },
+  });
+  return { cue, release, order };
+}
+
+describe("priority", () => {
+  test("without a callback work runs in submission order", async () => {
+    const { cue, release, order } = heldQueue();
+    cue.start();
+    cue.submit("hold");
+    for (const name of ["a", "b", "c", "d", "e"]) cue.submit("job", { name });
+    release.open();
+    await cue.idle();
+    expect(order).toEqual(["a", "b", "c", "d", "e"]);
+  });
+
+  test("submit's priority option: higher first, equal keeps submission order", async () => {
+    const { cue, release, order } = heldQueue();
+    cue.start();
+    cue.submit("hold");
+    cue.submit("job", { name: "low" }, { priority: 0.1 });
+    cue.submit("job", { name: "mid1" });
+    cue.submit("job", { name: "high" }, { priority: 0.9 });
+    cue.submit("job", { name: "mid2" }, { priority: 0.5 });
+    cue.submit("job", { name: "clamped" }, { priority: 7 });
+    release.open();
+    await cue.idle();
+    expect(order).toEqual(["clamped", "high", "mid1", "mid2", "low"]);
+  });
+
+  test("the callback is consulted when work is chosen, with waitTime and queueDepth", async () => {
+    const { cue, release, order } = heldQueue();
+    const seen: Array<{ name: string; waitTime: number; queueDepth: number }> = [];
+    cue.priority(({ work, waitTime, queueDepth }) => {
+      const { name } = work.params as { name?: string };
+      if (name) seen.push({ name, waitTime, queueDepth });
+      return name === "urgent" ? 1 : name === "never mind" ? -3 : 0.5;
+    });
+    cue.start();
+    cue.submit("hold");
+    cue.submit("job", { name: "first" });
+    cue.submit("job", { name: "never mind" });
+    cue.submit("job", { name: "urgent" });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    release.open();
+    await cue.idle();
+    expect(order).toEqual(["urgent", "first", "never mind"]);
+    const late = seen.filter((entry) => entry.waitTime >= 15);
+    expect(late.length).toBeGreaterThan(0);
+    expect(Math.max(...seen.map((entry) => entry.queueDepth))).toBeGreaterThanOrEqual(3);
+  });
+
+  test("a callback that throws counts as 0.5", async () => {
+    const { cue, release, order } = heldQueue();
+    cue.priority(({ work }) => {
+      const { name } = work.params as { name?: string };
+      if (name === "boom") throw new Error("bug in priority");
+      return name === "low" ? 0.2 : 0.8;
+    });
+    cue.start();
+    cue.submit("hold");
+    cue.submit("job", { name: "low" });
+    cue.submit("job", { name: "boom" });
+    cue.submit("job", { name: "high" });
+    release.open();
+    await cue.idle();
+    expect(order).toEqual(["high", "boom", "low"]);
+  });
+
+  test("priority decides among services competing for nothing: each service runs its own queue", async () => {
+    const cue = startedCue();
+    cue.service("a", { concurrent: 1 });
+    cue.service("b", { concurrent: 1 });
+    const both = gate();
+    let running = 0;
+    cue.task("ta", { uses: "a", run: async () => (running++, both.promise) });
+    cue.task("tb", { uses: "b", run: async () => (running++, both.promise) });
+    cue.submit("ta");
+    cue.submit("tb");
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(running).toBe(2);
+    both.open();
+    await cue.idle();
+  });
+});
