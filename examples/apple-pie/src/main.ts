@@ -62,8 +62,8 @@ const report = await runBakery(
   },
 );
 console.log(
-  `Done in ${(report.elapsed / 1000).toFixed(2)} s: ${report.bakes} pies baked, ` +
-    `${report.slicings} slicings (${report.expired} because slices went brown), ` +
-    `${report.skipped} skipped, ${report.failed} failed. Artifacts in ${options.out}/`,
+  `Done in ${(report.elapsed / 1000).toFixed(2)} s: baked ${report.bakes}, ` +
+    `sliced ${report.slicings} (${report.expired} re-cuts of brown slices), ` +
+    `skipped ${report.skipped}, failed ${report.failed}. Artifacts in ${options.out}/`,
 );
 if (report.failed > 0) process.exitCode = 1;
