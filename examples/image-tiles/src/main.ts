@@ -1,0 +1,332 @@
+/**
+ * `pnpm image-tiles [input]`: builds a map-viewer tile pyramid and thumbnails
+ * from a PNG or JPEG in runcue's worker pool. Every step is an artifact:
+ *
+ *   (sample.png) ─▶ work/source.rgba ─▶ pyramid/<top>/x_y ─▶ pyramid/<top-1>/x_y ─▶ … ─▶ pyramid/0/0_0
+ *                                                                      └─▶ thumbnails/<size>.<ext>
+ *
+ * Each tile of a lower level waits, through `isReady`, for the four tiles of
+ * the level above it is made from; `isStale` skips whatever is already built
+ * from the same input with the same settings. Run with `--help` for the flags.
+ */
+import { mkdir, open, readFile, rm } from "node:fs/promises";
+import { isAbsolute, join, relative } from "node:path";
+import { Cue } from "runcue";
+import { isNewerThan, isSourceValid, modifiedAt, writeFileAtomic } from "./artifacts.ts";
+import { probeImageSize } from "./codec.ts";
+import type { CutParams } from "./cut.worker.ts";
+import type { DecodeParams } from "./decode.worker.ts";
+import type { GenerateParams } from "./generate.worker.ts";
+import { parseOptions } from "./options.ts";
+import {
+  childrenOf,
+  extensionOf,
+  type Level,
+  pyramidLevels,
+  TILE_SIZE,
+  type TileAddress,
+  thumbnailDimensions,
+  thumbnailSourceLevel,
+  tilePath,
+  tileRectangle,
+  tilesOf,
+} from "./pyramid.ts";
+import type { ReduceParams } from "./reduce.worker.ts";
+import type { ThumbnailParams } from "./thumbnail.worker.ts";
+
+interface Written {
+  path: string;
+  bytes: number;
+}
+
+// Under `pnpm image-tiles` the script runs in this package's folder; INIT_CWD is where the user typed it.
+const workingDirectory = process.env.INIT_CWD ?? process.cwd();
+const options = parseOptions(process.argv.slice(2), workingDirectory);
+const { out, format, quality, threads } = options;
+const encoding = { format, quality };
+const pyramidDir = join(out, "pyramid");
+const thumbnailDir = join(out, "thumbnails");
+const sourcePath = join(out, "work", "source.rgba");
+const descriptorPath = join(out, "pyramid.json");
+const input = options.input ?? join(out, `sample-${options.sampleSize}.png`);
+
+if (options.force) {
+  await Promise.all(
+    [pyramidDir, thumbnailDir, sourcePath, descriptorPath].map((path) =>
+      rm(path, { recursive: true, force: true }),
+    ),
+  );
+}
+await mkdir(join(out, "work"), { recursive: true });
+await mkdir(thumbnailDir, { recursive: true });
+
+/** Width and height of the input, read from its header (the sample's are known). */
+async function imageSize(): Promise<{ width: number; height: number }> {
+  if (!options.input) return { width: options.sampleSize, height: options.sampleSize };
+  const file = await open(options.input, "r").catch(() => {
+    console.error(`image-tiles: cannot read ${options.input}`);
+    process.exit(1);
+  });
+  try {
+    // 1 MiB reaches the frame header even behind a large EXIF block.
+    const head = Buffer.alloc(1 << 20);
+    const { bytesRead } = await file.read(head, 0, head.length, 0);
+    return probeImageSize(head.subarray(0, bytesRead), options.input);
+  } finally {
+    await file.close();
+  }
+}
+
+const { width, height } = await imageSize();
+const levels = pyramidLevels(width, height);
+const top = levels.at(-1)!;
+await Promise.all(
+  levels.map(({ level }) => mkdir(join(pyramidDir, String(level)), { recursive: true })),
+);
+
+// The descriptor records the settings; rewritten only when they change, which makes every tile stale.
+const descriptor = `${JSON.stringify(
+  {
+    width,
+    height,
+    tileSize: TILE_SIZE,
+    format,
+    quality: format === "jpeg" ? quality : undefined,
+    levels,
+  },
+  null,
+  2,
+)}\n`;
+if ((await readFile(descriptorPath, "utf8").catch(() => "")) !== descriptor) {
+  await writeFileAtomic(descriptorPath, Buffer.from(descriptor));
+}
+
+/**
+ * The time every tile and thumbnail must be newer than: the decoded source's
+ * and the descriptor's; Infinity while the source is missing.
+ */
+async function validSince(): Promise<number> {
+  const [source, settings] = await Promise.all([
+    modifiedAt(sourcePath),
+    modifiedAt(descriptorPath),
+  ]);
+  return source === undefined ? Number.POSITIVE_INFINITY : Math.max(source, settings ?? 0);
+}
+
+async function isFresh(path: string): Promise<boolean> {
+  return isNewerThan(path, await validSince());
+}
+
+async function allFresh(paths: string[]): Promise<boolean> {
+  const since = await validSince();
+  for (const path of paths) if (!(await isNewerThan(path, since))) return false;
+  return true;
+}
+
+const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
+cue.service("cpu", { concurrent: threads });
+const worker = (name: string) => new URL(`./${name}.worker.ts`, import.meta.url);
+
+const generate = cue.task<GenerateParams, Written>("generate", {
+  uses: "cpu",
+  worker: worker("generate"),
+  isStale: async ({ params }) => (await modifiedAt(params.path)) === undefined,
+});
+const decode = cue.task<DecodeParams, { width: number; height: number }>("decode", {
+  uses: "cpu",
+  worker: worker("decode"),
+  isReady: async ({ params }) => (await modifiedAt(params.input)) !== undefined,
+  isStale: async ({ params }) => !(await isSourceValid(params.sourcePath, params.input)),
+});
+const cut = cue.task<CutParams, Written>("cut", {
+  uses: "cpu",
+  worker: worker("cut"),
+  isReady: () => isSourceValid(sourcePath, input),
+  isStale: async ({ params }) => !(await isFresh(params.path)),
+});
+const reduce = cue.task<ReduceParams, Written>("reduce", {
+  uses: "cpu",
+  worker: worker("reduce"),
+  isReady: ({ params }) => allFresh(params.children.map((child) => child.path)),
+  isStale: async ({ params }) => !(await isFresh(params.path)),
+});
+const thumbnail = cue.task<ThumbnailParams, Written>("thumbnail", {
+  uses: "cpu",
+  worker: worker("thumbnail"),
+  isReady: ({ params }) => allFresh(params.tiles.map((tile) => tile.path)),
+  isStale: async ({ params }) => !(await isFresh(params.path)),
+});
+
+/** What happened to each step, for the summary: counts and the span from first start to last finish. */
+interface StepRecord {
+  built: number;
+  skipped: number;
+  firstStart?: number;
+  lastEnd?: number;
+}
+const steps = new Map<string, StepRecord>();
+const stepOf = (work: { task: string; params: unknown }): string => {
+  const params = work.params as { level?: number };
+  return params.level === undefined ? work.task : `level ${params.level}`;
+};
+const record = (name: string): StepRecord => {
+  let step = steps.get(name);
+  if (!step) {
+    step = { built: 0, skipped: 0 };
+    steps.set(name, step);
+  }
+  return step;
+};
+cue.onStart((work) => {
+  const step = record(stepOf(work));
+  step.firstStart ??= performance.now();
+});
+cue.onComplete((work) => {
+  const step = record(stepOf(work));
+  step.built++;
+  step.lastEnd = performance.now();
+});
+cue.onSkip((work) => {
+  record(stepOf(work)).skipped++;
+});
+
+const ids: Array<Promise<unknown>> = [];
+const track = (id: string) => ids.push(cue.result(id));
+if (!options.input) track(cue.submit(generate, { path: input, size: options.sampleSize }));
+track(cue.submit(decode, { input, sourcePath }));
+
+const pathOf = (tile: TileAddress) => tilePath(pyramidDir, tile, format);
+for (const tile of tilesOf(top)) {
+  const rectangle = tileRectangle(top, tile.col, tile.row);
+  track(
+    cue.submit(cut, {
+      ...encoding,
+      ...rectangle,
+      sourcePath,
+      path: pathOf(tile),
+      level: top.level,
+    }),
+  );
+}
+// Top level first, then each level below: the order they can run in.
+for (let index = levels.length - 2; index >= 0; index--) {
+  const level = levels[index]!;
+  const above = levels[index + 1]!;
+  for (const tile of tilesOf(level)) {
+    const children = childrenOf(above, tile.col, tile.row).map((child) => ({
+      path: pathOf(child),
+      x: (child.col - tile.col * 2) * TILE_SIZE,
+      y: (child.row - tile.row * 2) * TILE_SIZE,
+    }));
+    const composite = tileRectangle(above, tile.col * 2, tile.row * 2);
+    track(
+      cue.submit(reduce, {
+        ...encoding,
+        children,
+        width: Math.min(TILE_SIZE * 2, above.width - composite.x),
+        height: Math.min(TILE_SIZE * 2, above.height - composite.y),
+        path: pathOf(tile),
+        level: level.level,
+      }),
+    );
+  }
+}
+for (const size of options.thumbnails) {
+  const level: Level = thumbnailSourceLevel(levels, size);
+  const dimensions = thumbnailDimensions(width, height, size);
+  track(
+    cue.submit(thumbnail, {
+      ...encoding,
+      tiles: tilesOf(level).map((tile) => ({
+        path: pathOf(tile),
+        x: tile.col * TILE_SIZE,
+        y: tile.row * TILE_SIZE,
+      })),
+      levelWidth: level.width,
+      levelHeight: level.height,
+      ...dimensions,
+      path: join(thumbnailDir, `${size}.${extensionOf(format)}`),
+    }),
+  );
+}
+
+const startedAt = performance.now();
+cue.start();
+let exitCode = 0;
+try {
+  await Promise.all(ids);
+  report(performance.now() - startedAt, performance.now());
+} catch (error) {
+  console.error(`image-tiles: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  await cue.stop({ timeout: 1000 });
+}
+process.exitCode = exitCode;
+
+function report(workMs: number, totalMs: number) {
+  const order = [
+    "generate",
+    "decode",
+    ...[...levels].reverse().map(({ level }) => `level ${level}`),
+    "thumbnail",
+  ];
+  const rows = order
+    .filter((name) => steps.has(name))
+    .map((name) => {
+      const step = steps.get(name)!;
+      const spanMs =
+        step.firstStart !== undefined && step.lastEnd !== undefined
+          ? step.lastEnd - step.firstStart
+          : 0;
+      return { step: name, built: step.built, skipped: step.skipped, ms: Math.round(spanMs) };
+    });
+  const built = rows.reduce((sum, row) => sum + row.built, 0);
+  const skipped = rows.reduce((sum, row) => sum + row.skipped, 0);
+  if (options.json) {
+    const summary = {
+      input,
+      width,
+      height,
+      threads,
+      format,
+      levels: levels.map(({ level, width: w, height: h, columns, rows: r }) => ({
+        level,
+        width: w,
+        height: h,
+        tiles: columns * r,
+      })),
+      steps: rows,
+      built,
+      skipped,
+      pyramid: pyramidDir,
+      thumbnails: thumbnailDir,
+      timeMs: { total: Math.round(totalMs), work: Math.round(workMs) },
+    };
+    console.log(JSON.stringify(summary, null, 2));
+    return;
+  }
+  const shown = (path: string) => {
+    const inside = relative(workingDirectory, path);
+    return inside.startsWith("..") || isAbsolute(inside) ? path : inside;
+  };
+  console.log(
+    `${shown(input)}: ${width}×${height} px → ${levels.length} levels of ${TILE_SIZE} px ${format} tiles, ` +
+      `${options.thumbnails.length} thumbnails`,
+  );
+  for (const row of rows) {
+    const level = row.step.startsWith("level ") ? levels[Number(row.step.slice(6))] : undefined;
+    const shape = level
+      ? ` (${level.width}×${level.height} px, ${level.columns}×${level.rows} tiles)`
+      : "";
+    console.log(
+      `  ${row.step.padEnd(10)} ${String(row.built).padStart(4)} built ${String(row.skipped).padStart(4)} skipped` +
+        `  ${(row.ms / 1000).toFixed(2).padStart(6)} s${shape}`,
+    );
+  }
+  console.log(`wrote ${shown(pyramidDir)}/, ${shown(thumbnailDir)}/ and ${shown(descriptorPath)}`);
+  console.log(
+    `total ${(totalMs / 1000).toFixed(2)} s on ${threads} thread${threads === 1 ? "" : "s"} ` +
+      `(work ${(workMs / 1000).toFixed(2)} s: ${built} built, ${skipped} skipped)`,
+  );
+}

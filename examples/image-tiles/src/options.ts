@@ -1,0 +1,86 @@
+/** The command line: flags, defaults, validation and `--help`. */
+import { availableParallelism } from "node:os";
+import { resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { TileFormat } from "./pyramid.ts";
+
+export interface ImageTilesOptions {
+  /** Input PNG or JPEG, absolute; undefined to generate a sample. */
+  input: string | undefined;
+  /** Output folder, absolute. */
+  out: string;
+  threads: number;
+  format: TileFormat;
+  quality: number;
+  /** Width and height of the generated sample. */
+  sampleSize: number;
+  /** Thumbnail sizes (longest side, px). */
+  thumbnails: number[];
+  force: boolean;
+  json: boolean;
+}
+
+function integerIn(name: string, min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return value;
+  };
+}
+
+function parseSizes(text: string): number[] {
+  const sizes = text.split(",").map((part) => Number(part.trim()));
+  if (sizes.length === 0 || !sizes.every((size) => Number.isInteger(size) && size >= 1)) {
+    throw new InvalidArgumentError('Use whole numbers separated by commas, e.g. "128,256,512".');
+  }
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
+export function parseOptions(argv: string[], workingDirectory: string): ImageTilesOptions {
+  const program = new Command("image-tiles")
+    .description(
+      "Build a tile pyramid (256 px tiles, zoom levels as map viewers use them) and thumbnails from a\n" +
+        "PNG or JPEG, decoding, resizing and encoding in runcue's worker pool. With no input, a sample\n" +
+        "image is generated. Tiles already built from the same input are skipped.",
+    )
+    .argument("[input]", "PNG or JPEG image (default: generate <out>/sample-<size>.png)")
+    .option("--out <dir>", "output folder", "output/image-tiles")
+    .option(
+      "--threads <n>",
+      "worker threads (default: all cores)",
+      integerIn("--threads", 1, 1024),
+      availableParallelism(),
+    )
+    .addOption(
+      new Option("--format <format>", "tile and thumbnail format")
+        .choices(["png", "jpeg"])
+        .default("png"),
+    )
+    .option("--quality <q>", "JPEG quality", integerIn("--quality", 1, 100), 85)
+    .option(
+      "--sample-size <px>",
+      "size of the generated sample",
+      integerIn("--sample-size", 16, 16_384),
+      4096,
+    )
+    .option(
+      "--thumbnails <sizes>",
+      "thumbnail sizes, longest side in px",
+      parseSizes,
+      [128, 256, 512],
+    )
+    .option("--force", "delete earlier outputs first and build everything again", false)
+    .option("--json", "print one JSON summary on stdout instead of text", false)
+    .showHelpAfterError();
+  const args = argv[0] === "--" ? argv.slice(1) : argv;
+  program.parse(args, { from: "user" });
+  const options = program.opts<Omit<ImageTilesOptions, "input" | "out"> & { out: string }>();
+  const [input] = program.processedArgs as [string | undefined];
+  return {
+    ...options,
+    input: input === undefined ? undefined : resolve(workingDirectory, input),
+    out: resolve(workingDirectory, options.out),
+  };
+}
