@@ -5,7 +5,7 @@
  * writes `<out>/mandelbrot.png`. Run with `--help` for the flags.
  */
 import { mkdir, rm } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { Cue } from "runcue";
 import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
 import { isTileValid, tilePath } from "./artifacts.ts";
@@ -13,9 +13,11 @@ import { parseOptions } from "./options.ts";
 import { createProgress } from "./progress.ts";
 import { allTiles, type RenderSettings, type TilePosition, tileName } from "./render-settings.ts";
 import type { StitchParams, StitchResult } from "./stitch.worker.ts";
-import type { TileParams } from "./tile.worker.ts";
+import type { TileParams, TileResult } from "./tile.worker.ts";
 
-const options = parseOptions(process.argv.slice(2), process.env.INIT_CWD ?? process.cwd());
+// Under `pnpm mandelbrot` the script runs in this package's folder; INIT_CWD is where the user typed it.
+const workingDirectory = process.env.INIT_CWD ?? process.cwd();
+const options = parseOptions(process.argv.slice(2), workingDirectory);
 const { size, iter, grid, zoom, threads, colormap, out } = options;
 const settings: RenderSettings = { size, iter, grid, zoom };
 const tilesDir = join(out, "tiles");
@@ -39,20 +41,18 @@ async function allTilesValid(): Promise<boolean> {
 
 const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
 cue.service("cpu", { concurrent: threads });
-cue.task("tile", {
+const tile = cue.task<TileParams, TileResult>("tile", {
   uses: "cpu",
   worker: new URL("./tile.worker.ts", import.meta.url),
-  isStale: async (work) => {
-    const { tilesDir: folder, ...request } = work.params as TileParams;
-    return !(await isTileValid(folder!, request));
-  },
+  isStale: async ({ params: { tilesDir: folder, ...request } }) =>
+    !(await isTileValid(folder!, request)),
 });
-cue.task("stitch", {
+const stitch = cue.task<StitchParams, StitchResult>("stitch", {
   uses: "cpu",
   worker: new URL("./stitch.worker.ts", import.meta.url),
   isReady: allTilesValid,
 });
-cue.task("animate", {
+const animate = cue.task<AnimateParams, AnimateResult>("animate", {
   uses: "cpu",
   worker: new URL("./animate.worker.ts", import.meta.url),
   isReady: allTilesValid,
@@ -61,27 +61,20 @@ cue.task("animate", {
 const progress = createProgress(tiles.length, options.json ? "quiet" : "auto");
 const rendered: TilePosition[] = [];
 const skipped: TilePosition[] = [];
-const positionOf = (params: unknown): TilePosition => {
-  const { col, row } = params as TileParams;
-  return { col, row };
-};
-cue.onComplete((work) => {
-  if (work.task !== "tile") return;
-  rendered.push(positionOf(work.params));
+cue.onComplete(tile, ({ params: { col, row } }) => {
+  rendered.push({ col, row });
   progress.tileDone("rendered");
 });
 cue.onSkip((work) => {
-  if (work.task !== "tile") return;
-  skipped.push(positionOf(work.params));
+  if (work.task !== tile) return;
+  const { col, row } = work.params as TileParams;
+  skipped.push({ col, row });
   progress.tileDone("skipped");
 });
 
 const startedAt = performance.now();
-const tileIds = tiles.map(({ col, row }) =>
-  cue.submit("tile", { ...settings, col, row, tilesDir } satisfies TileParams),
-);
-const stitchParams: StitchParams = { ...settings, tilesDir, pngPath, colormap };
-const stitchId = cue.submit("stitch", stitchParams);
+const tileIds = tiles.map(({ col, row }) => cue.submit(tile, { ...settings, col, row, tilesDir }));
+const stitchId = cue.submit(stitch, { ...settings, tilesDir, pngPath, colormap });
 cue.start();
 
 let exitCode = 0;
@@ -89,16 +82,12 @@ try {
   await Promise.all(tileIds.map((id) => cue.result(id)));
   let animation: AnimateResult | undefined;
   if (options.animate) {
-    const animateParams: AnimateParams = {
-      ...settings,
-      tilesDir,
-      gifPath,
-      colormap,
-      order: [...skipped, ...rendered],
-    };
-    animation = (await cue.result(cue.submit("animate", animateParams))) as AnimateResult;
+    const order = [...skipped, ...rendered];
+    animation = await cue.result(
+      cue.submit(animate, { ...settings, tilesDir, gifPath, colormap, order }),
+    );
   }
-  const image = (await cue.result(stitchId)) as StitchResult;
+  const image = await cue.result(stitchId);
   const renderMs = performance.now() - startedAt;
   progress.stop();
   // performance.now() counts from process start, so this includes start-up and module loading.
@@ -138,7 +127,10 @@ function report(
     console.log(JSON.stringify(summary, null, 2));
     return;
   }
-  const shown = (path: string) => relative(process.cwd(), path) || path;
+  const shown = (path: string) => {
+    const inside = relative(workingDirectory, path);
+    return inside.startsWith("..") || isAbsolute(inside) ? path : inside;
+  };
   console.log(
     `${size}×${size} px, ${iter} iterations, ${grid}×${grid} tiles, colormap ${colormap}, ` +
       `zoom ${zoom.cx},${zoom.cy},${zoom.scale}`,
