@@ -41,17 +41,16 @@ function parseSizes(text: string): number[] {
 export function parseOptions(argv: string[], workingDirectory: string): ImageTilesOptions {
   const program = new Command("image-tiles")
     .description(
-      "Build a tile pyramid (256 px tiles, zoom levels as map viewers use them) and thumbnails from a\n" +
-        "PNG or JPEG, decoding, resizing and encoding in runcue's worker pool. With no input, a sample\n" +
-        "image is generated. Tiles already built from the same input are skipped.",
+      "Build a tile pyramid (256 px tiles, zoom levels as map viewers use them) and thumbnails " +
+        "from a PNG or JPEG, decoding, resizing and encoding in runcue's worker pool. With no " +
+        "input, a sample image is generated. Tiles already built from the same input are skipped.",
     )
     .argument("[input]", "PNG or JPEG image (default: generate <out>/sample-<size>.png)")
     .option("--out <dir>", "output folder", "output/image-tiles")
-    .option(
-      "--threads <n>",
-      "worker threads (default: all cores)",
-      integerIn("--threads", 1, 1024),
-      availableParallelism(),
+    .addOption(
+      new Option("--threads <n>", "worker threads")
+        .argParser(integerIn("--threads", 1, 1024))
+        .default(availableParallelism(), `all cores: ${availableParallelism()}`),
     )
     .addOption(
       new Option("--format <format>", "tile and thumbnail format")
@@ -71,8 +70,8 @@ export function parseOptions(argv: string[], workingDirectory: string): ImageTil
       parseSizes,
       [128, 256, 512],
     )
-    .option("--force", "delete earlier outputs first and build everything again", false)
-    .option("--json", "print one JSON summary on stdout instead of text", false)
+    .option("--force", "delete earlier outputs first and build everything again")
+    .option("--json", "print one JSON summary on stdout instead of text")
     .showHelpAfterError();
   const args = argv[0] === "--" ? argv.slice(1) : argv;
   program.parse(args, { from: "user" });
@@ -80,6 +79,8 @@ export function parseOptions(argv: string[], workingDirectory: string): ImageTil
   const [input] = program.processedArgs as [string | undefined];
   return {
     ...options,
+    force: options.force === true,
+    json: options.json === true,
     input: input === undefined ? undefined : resolve(workingDirectory, input),
     out: resolve(workingDirectory, options.out),
   };

@@ -95,11 +95,6 @@ export type ColormapName = keyof typeof definitions;
 /** Names of the built-in colormaps, the default first. */
 export const COLORMAP_NAMES = Object.keys(definitions) as ColormapName[];
 
-/** One line per colormap, for `--help`. */
-export function describeColormaps(): string {
-  return COLORMAP_NAMES.map((name) => `${name}: ${definitions[name].description}`).join("; ");
-}
-
 export function isColormapName(name: string): name is ColormapName {
   return Object.hasOwn(definitions, name);
 }

@@ -2,12 +2,7 @@
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import {
-  COLORMAP_NAMES,
-  type ColormapName,
-  describeColormaps,
-  isColormapName,
-} from "./colormaps.ts";
+import { COLORMAP_NAMES, type ColormapName, isColormapName } from "./colormaps.ts";
 import { DEFAULT_ZOOM, type Zoom } from "./kernel.ts";
 
 export interface MandelbrotOptions {
@@ -66,8 +61,9 @@ function parseColormap(text: string): ColormapName {
 export function parseOptions(argv: string[], workingDirectory: string): MandelbrotOptions {
   const program = new Command("mandelbrot")
     .description(
-      "Render the Mandelbrot set by tiles in runcue's worker pool. Each tile is an artifact in <out>/tiles/;\n" +
-        "tiles already valid for the same settings are skipped, and a stitch task writes <out>/mandelbrot.png.",
+      "Render the Mandelbrot set by tiles in runcue's worker pool. Each tile is an artifact in " +
+        "<out>/tiles/; tiles already valid for the same settings are skipped, and a stitch task " +
+        "writes <out>/mandelbrot.png.",
     )
     .option(
       "--size <px>",
@@ -77,11 +73,10 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     )
     .option("--iter <n>", "maximum iterations per pixel", positiveInteger("--iter", 1_000_000), 256)
     .option("--grid <n>", "tiles per side (grid × grid tiles)", positiveInteger("--grid", 256), 4)
-    .option(
-      "--threads <n>",
-      "worker threads (default: all cores)",
-      positiveInteger("--threads", 1024),
-      availableParallelism(),
+    .addOption(
+      new Option("--threads <n>", "worker threads")
+        .argParser(positiveInteger("--threads", 1024))
+        .default(availableParallelism(), `all cores: ${availableParallelism()}`),
     )
     .addOption(
       new Option("--zoom <cx,cy,scale>", "centre of the view and its width in the complex plane")
@@ -89,18 +84,14 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
         .default(DEFAULT_ZOOM, `${DEFAULT_ZOOM.cx},${DEFAULT_ZOOM.cy},${DEFAULT_ZOOM.scale}`),
     )
     .addOption(
-      new Option("--colormap <name>", `colour scheme: ${describeColormaps()}`)
+      new Option("--colormap <name>", `colour scheme: ${COLORMAP_NAMES.join(", ")}`)
         .argParser(parseColormap)
         .default("classic"),
     )
     .option("--out <dir>", "output folder", "output")
-    .option(
-      "--animate",
-      "also write <out>/mandelbrot.gif: tiles appearing in completion order",
-      false,
-    )
-    .option("--force", "delete this render's tiles first and render them all again", false)
-    .option("--json", "print one JSON summary on stdout instead of progress and text", false)
+    .option("--animate", "also write <out>/mandelbrot.gif: tiles appearing in completion order")
+    .option("--force", "delete this render's tiles first and render them all again")
+    .option("--json", "print one JSON summary on stdout instead of progress and text")
     .showHelpAfterError()
     .allowExcessArguments(false);
   // `pnpm mandelbrot -- --size 512` hands the script a literal "--"; flags after it are still flags.
@@ -112,5 +103,11 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
       `error: --grid (${options.grid}) cannot be larger than --size (${options.size}).`,
     );
   }
-  return { ...options, out: resolve(workingDirectory, options.out) };
+  return {
+    ...options,
+    animate: options.animate === true,
+    force: options.force === true,
+    json: options.json === true,
+    out: resolve(workingDirectory, options.out),
+  };
 }
