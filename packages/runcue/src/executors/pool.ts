@@ -39,6 +39,7 @@ export class PoolExecutor implements Executor {
   private readonly inFlight = new Map<number, InFlight>();
   private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
   private abortChannel: BroadcastChannel | undefined;
+  private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -87,6 +88,7 @@ export class PoolExecutor implements Executor {
       exportName: job.task.exportName ?? "default",
       work: job.work as ThreadTask["work"],
       abortChannel: this.abortChannelName,
+      abortedJobs: this.abortedJobs,
     };
     return new Promise<unknown>((resolve, reject) => {
       const done = () => {
@@ -123,6 +125,8 @@ export class PoolExecutor implements Executor {
   }
 
   private broadcastAbort(job: number, reason: unknown): void {
+    // flag first, then broadcast: a thread that checks the flag before listening misses neither
+    Atomics.store(this.abortedJobs, job % this.abortedJobs.length, job);
     if (!this.abortChannel) {
       this.abortChannel = new BroadcastChannel(this.abortChannelName);
       this.abortChannel.unref();

@@ -11,6 +11,11 @@ export interface ThreadTask {
   exportName: string;
   work: { id: string; task: string; params: unknown; attempt: number };
   abortChannel: string;
+  /**
+   * Aborted job ids, slot `job % length`: an abort announced before the thread
+   * listened (it was still starting) is found here when the job begins.
+   */
+  abortedJobs: Int32Array;
 }
 
 /** What the thread runtime returns. `progressCount` lets the main thread deliver progress first. */

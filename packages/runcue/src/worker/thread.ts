@@ -61,7 +61,8 @@ async function importModule(path: string): Promise<Record<string, unknown>> {
           ),
         );
       }
-      return (await import(url)) as Record<string, unknown>;
+      // the failed load is cached under the plain URL; a query makes it a new module
+      return (await import(`${url}?tsx`)) as Record<string, unknown>;
     }
     if (code === "ERR_MODULE_NOT_FOUND" && !existsSync(path)) {
       throw new Error(messages.workerModuleMissing(path));
@@ -96,6 +97,10 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
   listenForAborts(task.abortChannel);
   const controller = new AbortController();
   controllers.set(task.job, controller);
+  const { abortedJobs } = task;
+  if (Atomics.load(abortedJobs, task.job % abortedJobs.length) === task.job) {
+    controller.abort(Object.assign(new Error("aborted before it started"), { name: "AbortError" }));
+  }
   let progressCount = 0;
   const ctx = {
     signal: controller.signal,
