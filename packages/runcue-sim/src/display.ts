@@ -60,8 +60,9 @@ export function formatStallReport(report: StallReport, verbose: boolean): string
   ];
   if (verbose) {
     for (const blocked of report.blocked) {
+      const waiting = blocked.waiting_for ? ` (waiting for ${blocked.waiting_for})` : "";
       lines.push(
-        `    ${blocked.work_id} ${blocked.task} ${blocked.item}: ${blocked.reason} - ${blocked.details}`,
+        `    ${blocked.work_id} ${blocked.task} ${blocked.item}: ${blocked.reason}${waiting} - ${blocked.details}`,
       );
     }
     return lines.join("\n");
