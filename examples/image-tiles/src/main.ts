@@ -77,7 +77,10 @@ async function imageSize(): Promise<{ width: number; height: number }> {
   }
 }
 
-const { width, height } = await imageSize();
+const { width, height } = await imageSize().catch((error: Error) => {
+  console.error(`image-tiles: ${error.message}`);
+  process.exit(1);
+});
 const levels = pyramidLevels(width, height);
 const top = levels.at(-1)!;
 await Promise.all(
