@@ -26,7 +26,6 @@ import {
 import {
   type BlockedWork,
   clampPriority,
-  type ExecutorSlots,
   Lane,
   type PriorityFunction,
   type RegisteredTask,
@@ -91,8 +90,8 @@ export class Cue {
   private readonly services = new Map<string, Service>();
   private readonly tasks = new Map<string, RegisteredTask>();
   private readonly lanes = new Map<string, Lane>();
-  private readonly mainSlots: ExecutorSlots;
-  private poolSlots: ExecutorSlots | undefined;
+  private readonly mainExecutor: Executor;
+  private poolExecutor: Executor | undefined;
   private readonly options: CueOptions;
   private readonly threads: number;
   private nextSeq = 1;
@@ -114,10 +113,7 @@ export class Cue {
       },
       this.tasks,
     );
-    this.mainSlots = {
-      executor: new MainThreadExecutor(this.options.abortGrace ?? 1_000),
-      reserved: 0,
-    };
+    this.mainExecutor = new MainThreadExecutor(this.options.abortGrace ?? 1_000);
   }
 
   // ── registration ────────────────────────────────────────────────────
@@ -172,7 +168,7 @@ export class Cue {
         throw new Error(messages.unknownService(name, definition.uses, [...this.services.keys()]));
     }
     const workerPath = worker === undefined ? undefined : resolveWorkerPath(name, worker);
-    const slots = workerPath === undefined ? this.mainSlots : this.pool();
+    const executor = workerPath === undefined ? this.mainExecutor : this.pool();
     const backoff = definition.retry?.backoff ?? {};
     this.tasks.set(name, {
       name,
@@ -180,7 +176,7 @@ export class Cue {
       workerPath,
       exportName: definition.export ?? "default",
       service,
-      lane: this.lane(service, slots),
+      lane: this.lane(service, executor),
       timeout: definition.timeout,
       retry: {
         attempts: definition.retry?.attempts ?? 1,
@@ -198,23 +194,21 @@ export class Cue {
 
   private readonly paramsSchemas = new Map<string, TaskDefinition["params"]>();
 
-  private pool(): ExecutorSlots {
-    this.poolSlots ??= {
-      executor: new PoolExecutor({
-        threads: this.threads,
-        resourceLimits: this.options.resourceLimits,
-        abortGrace: this.options.abortGrace ?? 1_000,
-      }),
-      reserved: 0,
-    };
-    return this.poolSlots;
+  /** The worker pool's executor; its threads start on first use. */
+  private pool(): Executor {
+    this.poolExecutor ??= new PoolExecutor({
+      threads: this.threads,
+      resourceLimits: this.options.resourceLimits,
+      abortGrace: this.options.abortGrace ?? 1_000,
+    });
+    return this.poolExecutor;
   }
 
-  private lane(service: Service | undefined, slots: ExecutorSlots): Lane {
-    const key = `${service?.name ?? ""}\u0000${slots.executor.kind}`;
+  private lane(service: Service | undefined, executor: Executor): Lane {
+    const key = `${service?.name ?? ""}\u0000${executor.kind}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = new Lane(service, slots);
+      lane = new Lane(service, executor);
       this.lanes.set(key, lane);
       this.scheduler.lanes.push(lane);
     }
@@ -402,7 +396,7 @@ export class Cue {
   }
 
   private async closeExecutors(): Promise<void> {
-    await Promise.all([this.mainSlots.executor.close(), this.poolSlots?.executor.close()]);
+    await Promise.all([this.mainExecutor.close(), this.poolExecutor?.close()]);
   }
 
   /** Asks for blocked work to be checked again now (after an artifact changed, say). */
@@ -428,7 +422,7 @@ export class Cue {
       if (service.rate) stats.rate = { ...service.rate, used: service.startsInWindow(now) };
       services[name] = stats;
     }
-    const usage = this.poolSlots?.executor.usage();
+    const usage = this.poolExecutor?.usage();
     return {
       ...this.store.counts,
       services,

@@ -60,15 +60,10 @@ export interface SchedulerSettings {
   stallTimeout: number | undefined;
 }
 
-/** The pool of an executor, with the slots promised to works whose checks are still out. */
-export interface ExecutorSlots {
-  readonly executor: Executor;
-  reserved: number;
-}
-
 /**
  * The works of one service that one executor runs: a priority queue of works
- * not yet checked, and the works that answered "not ready", re-checked later.
+ * that passed their checks and wait for room, and the works that answered
+ * "not ready", re-checked later.
  */
 export class Lane {
   readonly queue = new Heap<WorkRecord>(runsBefore);
@@ -78,22 +73,12 @@ export class Lane {
 
   constructor(
     readonly service: Service | undefined,
-    readonly slots: ExecutorSlots,
+    readonly executor: Executor,
   ) {}
 
   capacity(now: number): number {
-    const executorFree = this.slots.executor.freeSlots() - this.slots.reserved;
+    const executorFree = this.executor.freeSlots();
     return this.service ? Math.min(this.service.capacity(now), executorFree) : executorFree;
-  }
-
-  reserve(): void {
-    if (this.service) this.service.reserved++;
-    this.slots.reserved++;
-  }
-
-  unreserve(): void {
-    if (this.service) this.service.reserved--;
-    this.slots.reserved--;
   }
 }
 
@@ -105,6 +90,9 @@ function runsBefore(a: WorkRecord, b: WorkRecord): boolean {
 const byNotBefore = (a: WorkRecord, b: WorkRecord) => a.notBefore < b.notBefore;
 
 const monotonicNow = () => performance.now();
+
+/** How many newly due works one pump checks before yielding to the event loop. */
+const INCOMING_BATCH = 20_000;
 
 /** The spacing of re-check passes triggered by finishing work, as a multiple of a pass's own cost. */
 const FORCED_PASS_COST_FACTOR = 10;
@@ -162,6 +150,9 @@ export class Scheduler {
   readonly lanes: Lane[] = [];
   private readonly delayed = new Heap<WorkRecord>(byNotBefore);
   private readonly running = new Set<Attempt>();
+  /** Due works not yet checked, in the order they became due. */
+  private incoming: WorkRecord[] = [];
+  private incomingHead = 0;
   isReady: WorkCheck | undefined = undefined;
   isStale: WorkCheck | undefined = undefined;
   priority: PriorityFunction | undefined = undefined;
@@ -228,11 +219,10 @@ export class Scheduler {
   }
 
   private enqueue(record: WorkRecord): void {
-    const task = this.tasks.get(record.task)!;
-    record.place = Place.Queued;
+    record.place = Place.Incoming;
     record.pendingSince = Date.now();
     record.notReadyCount = 0;
-    task.lane.queue.push(record);
+    this.incoming.push(record);
     this.watchPending(record);
     if (this.hasWatch && !this.watchTimer) this.armWatchTimer();
     this.schedulePump();
@@ -336,14 +326,14 @@ export class Scheduler {
   }
 
   private pumpOnce(): void {
-    const now = monotonicNow();
     this.promoteDelayed(Date.now());
+    this.checkIncoming();
     if (this.recheckForced || this.recheckTimed) {
       const forced = this.recheckForced;
       this.recheckForced = this.recheckTimed = false;
       const passStart = monotonicNow();
       for (const lane of this.lanes) {
-        if (lane.waiting.length > 0) this.recheckLane(lane, now, forced);
+        if (lane.waiting.length > 0) this.recheckLane(lane, passStart, forced);
       }
       if (forced) {
         this.lastForcedPassAt = passStart;
@@ -353,9 +343,30 @@ export class Scheduler {
         );
       }
     }
+    const now = monotonicNow();
     if (this.priority) this.dispatchByCallback(now);
     else this.dispatchQueues(now);
     this.armWakeTimer(now);
+  }
+
+  /**
+   * Checks works that just became due, in order. A large batch is split over
+   * event loop turns so that a million submits do not freeze the process.
+   */
+  private checkIncoming(): void {
+    const end = Math.min(this.incoming.length, this.incomingHead + INCOMING_BATCH);
+    const now = monotonicNow();
+    while (this.incomingHead < end && !this.stopping) {
+      const record = this.incoming[this.incomingHead]!;
+      this.incoming[this.incomingHead++] = undefined as unknown as WorkRecord;
+      if (record.state === "pending" && record.place === Place.Incoming) this.check(record, now);
+    }
+    if (this.incomingHead >= this.incoming.length) {
+      this.incoming = [];
+      this.incomingHead = 0;
+    } else if (!this.stopping) {
+      setImmediate(() => this.pump());
+    }
   }
 
   private promoteDelayed(wallNow: number): void {
@@ -382,12 +393,12 @@ export class Scheduler {
       }
       if (!best || !bestHead) return;
       best.queue.pop();
-      this.consider(bestHead, best, now);
+      this.startWork(bestHead, best, this.tasks.get(bestHead.task)!);
       if (this.stopping) return;
     }
   }
 
-  /** The first queued work still pending; cancelled ones are dropped here, lazily. */
+  /** The first ready work still pending; cancelled ones are dropped here, lazily. */
   private liveHead(lane: Lane): WorkRecord | undefined {
     let head = lane.queue.peek();
     while (head && (head.state !== "pending" || head.place !== Place.Queued)) {
@@ -397,7 +408,7 @@ export class Scheduler {
     return head;
   }
 
-  /** With a priority callback, every queued work is ranked again each pass. */
+  /** With a priority callback, every ready work is ranked again each time works are chosen. */
   private dispatchByCallback(now: number): void {
     const candidates: Array<{ record: WorkRecord; lane: Lane; rank: number }> = [];
     const wallNow = Date.now();
@@ -417,7 +428,7 @@ export class Scheduler {
         record.place === Place.Queued &&
         lane.capacity(now) > 0
       ) {
-        this.consider(record, lane, now);
+        this.startWork(record, lane, this.tasks.get(record.task)!);
       } else if (record.state === "pending" && record.place === Place.Queued) {
         lane.queue.push(record);
       }
@@ -439,26 +450,17 @@ export class Scheduler {
 
   /**
    * Re-checks a lane's not-ready works: all of them when forced (a work
-   * finished, or `recheck()`), else those whose back-off is over. Only as many
-   * as the lane has room to start are checked; the rest wait for room.
+   * finished, or `recheck()`), else those whose back-off is over.
    */
   private recheckLane(lane: Lane, now: number, forced: boolean): void {
     const survivors: WorkRecord[] = [];
     let nextDueAt = Number.POSITIVE_INFINITY;
-    let room = lane.capacity(now);
     for (const record of lane.waiting) {
       if (record.state !== "pending" || record.place !== Place.Waiting) continue;
-      if (room <= 0 || this.stopping || (!forced && record.nextCheckAt > now)) {
-        survivors.push(record);
-        nextDueAt = Math.min(nextDueAt, record.nextCheckAt);
-        continue;
-      }
-      this.consider(record, lane, now);
+      if (forced || record.nextCheckAt <= now) this.check(record, now);
       if (record.state === "pending" && record.place === Place.Waiting) {
         survivors.push(record);
         nextDueAt = Math.min(nextDueAt, record.nextCheckAt);
-      } else {
-        room = lane.capacity(now);
       }
     }
     lane.waiting = survivors;
@@ -466,62 +468,51 @@ export class Scheduler {
   }
 
   /**
-   * The checks, in the contract's order: isReady → isStale → skip or start.
-   * Synchronous answers are acted on at once; a promise holds a reserved slot
-   * until it settles, so concurrent checks never overcommit a service.
+   * The checks, in the contract's order: isReady → isStale → skip, or into
+   * the lane's ready queue to wait for room. Synchronous answers are acted on
+   * at once; a promise is awaited with the work marked as being checked.
    */
-  private consider(record: WorkRecord, lane: Lane, now: number): void {
+  private check(record: WorkRecord, now: number): void {
     const task = this.tasks.get(record.task)!;
     const readiness = askCheck(task.isReady ?? this.isReady, record, false);
-    if (readiness === true) {
-      this.afterReady(record, lane, task, now);
-    } else if (readiness === false) {
-      this.markNotReady(record, lane, now);
-    } else {
-      this.holdWhileChecking(record, lane, readiness, (ready) => {
-        if (ready) this.afterReady(record, lane, task, monotonicNow());
-        else this.markNotReady(record, lane, monotonicNow());
-      });
-    }
-  }
-
-  private afterReady(record: WorkRecord, lane: Lane, task: RegisteredTask, now: number): void {
-    const staleness = askCheck(task.isStale ?? this.isStale, record, true);
-    if (staleness === true) this.startWork(record, lane, task, now);
-    else if (staleness === false) this.skip(record);
+    if (readiness === true) this.checkStaleness(record, task);
+    else if (readiness === false) this.markNotReady(record, task.lane, now);
     else {
-      this.holdWhileChecking(record, lane, staleness, (stale) => {
-        if (stale) this.startWork(record, lane, task, monotonicNow());
-        else this.skip(record);
+      this.awaitCheck(record, readiness, (ready) => {
+        if (ready) this.checkStaleness(record, task);
+        else this.markNotReady(record, task.lane, monotonicNow());
       });
     }
   }
 
-  private holdWhileChecking(
+  private checkStaleness(record: WorkRecord, task: RegisteredTask): void {
+    const staleness = askCheck(task.isStale ?? this.isStale, record, true);
+    if (staleness === true) this.markReady(record, task.lane);
+    else if (staleness === false) this.skip(record);
+    else
+      this.awaitCheck(record, staleness, (stale) =>
+        stale ? this.markReady(record, task.lane) : this.skip(record),
+      );
+  }
+
+  private awaitCheck(
     record: WorkRecord,
-    lane: Lane,
     answer: Promise<boolean>,
     then: (answer: boolean) => void,
   ): void {
-    // out of the queue and out of `waiting` while checked; markNotReady puts it back in `waiting`
+    // out of `waiting` while checked; markNotReady puts it back
     record.place = Place.Checking;
-    lane.reserve();
     void answer.then((value) => {
-      lane.unreserve();
-      if (record.state !== "pending") {
-        // cancelled or timed out while being checked
-        this.schedulePump();
-        return;
-      }
-      if (!this.started || this.stopping) {
-        // stopped meanwhile: back in the queue, checked again after start()
-        record.place = Place.Queued;
-        lane.queue.push(record);
-        return;
-      }
+      // cancelled or timed out while being checked
+      if (record.state !== "pending" || record.place !== Place.Checking) return;
       then(value);
       this.schedulePump();
     });
+  }
+
+  private markReady(record: WorkRecord, lane: Lane): void {
+    record.place = Place.Queued;
+    lane.queue.push(record);
   }
 
   private markNotReady(record: WorkRecord, lane: Lane, now: number): void {
@@ -541,8 +532,9 @@ export class Scheduler {
 
   // ── running ─────────────────────────────────────────────────────────
 
-  private startWork(record: WorkRecord, lane: Lane, task: RegisteredTask, now: number): void {
-    task.service?.acquire(now);
+  private startWork(record: WorkRecord, lane: Lane, task: RegisteredTask): void {
+    // stamped now, not at the start of the pass: the window must see the real start time
+    task.service?.acquire(monotonicNow());
     this.store.markRunning(record, Date.now());
     this.progressMade();
     const attempt = new Attempt(record, task, this.deliverProgress);
@@ -552,7 +544,7 @@ export class Scheduler {
     if (task.timeout !== undefined) {
       attempt.timer = setTimeout(() => this.timeoutAttempt(attempt, task.timeout!), task.timeout);
     }
-    lane.slots.executor.run(attempt).then(
+    lane.executor.run(attempt).then(
       (result) => this.settle(attempt, true, result),
       (error) => this.settle(attempt, false, error),
     );
@@ -710,12 +702,7 @@ export class Scheduler {
       if (lane.queue.size > 0 && service?.isRateBound(now)) {
         wakeAt = Math.min(wakeAt, service.nextStartAt(now));
       }
-      if (lane.waiting.length > 0) {
-        // a full lane is woken by a finish or by its rate window, not by the clock
-        if (service?.isRateBound(now)) wakeAt = Math.min(wakeAt, service.nextStartAt(now));
-        else if (lane.capacity(now) > 0)
-          wakeAt = Math.min(wakeAt, Math.max(lane.nextDueAt, now + 1));
-      }
+      if (lane.waiting.length > 0) wakeAt = Math.min(wakeAt, Math.max(lane.nextDueAt, now + 1));
     }
     if (wakeAt !== Number.POSITIVE_INFINITY) this.armWakeAt(wakeAt, false);
   }
@@ -923,8 +910,11 @@ export class Scheduler {
     if (task.service && task.service.capacity(now) <= 0) {
       return { work, reason: "service_full", details: task.service.describeFull(now) };
     }
-    const executor = task.lane.slots.executor;
-    if (executor.freeSlots() - task.lane.slots.reserved <= 0) {
+    if (record.place === Place.Incoming) {
+      return { work, reason: "queued", details: "not checked yet" };
+    }
+    const executor = task.lane.executor;
+    if (executor.freeSlots() <= 0) {
       const usage = executor.usage();
       return {
         work,

@@ -1,16 +1,13 @@
 import { parseRate, type Rate, SlidingWindow } from "./rate.js";
 
 /**
- * One service's limits: how many of its works run, how many starts its rate
- * window allows, and the slots held by works whose async readiness check is
- * still out. It knows nothing of threads or executors.
+ * One service's limits: how many of its works run and how many starts its
+ * rate window allows. It knows nothing of threads or executors.
  */
 export class Service {
   readonly rate: Rate | undefined;
   private readonly window: SlidingWindow | undefined;
   running = 0;
-  /** Slots promised to works being checked; they become starts or are given back. */
-  reserved = 0;
 
   constructor(
     readonly name: string,
@@ -21,20 +18,23 @@ export class Service {
     this.window = this.rate && new SlidingWindow(this.rate);
   }
 
-  /** How many more works may start (or be reserved) at monotonic time `now`. */
+  /** How many more works may start at monotonic time `now`. */
   capacity(now: number): number {
-    let free =
-      this.concurrent === undefined ? Number.POSITIVE_INFINITY : this.concurrent - this.running;
-    if (this.window) free = Math.min(free, this.window.available(now));
-    return free - this.reserved;
+    const free = this.concurrencyFree();
+    return this.window ? Math.min(free, this.window.available(now)) : free;
   }
 
   /** True when the rate, not concurrency, is what stops the next start. */
   isRateBound(now: number): boolean {
-    if (!this.window) return false;
-    const concurrencyFree =
-      this.concurrent === undefined ? Number.POSITIVE_INFINITY : this.concurrent - this.running;
-    return this.window.available(now) - this.reserved <= 0 && concurrencyFree - this.reserved > 0;
+    return (
+      this.window !== undefined && this.window.available(now) <= 0 && this.concurrencyFree() > 0
+    );
+  }
+
+  private concurrencyFree(): number {
+    return this.concurrent === undefined
+      ? Number.POSITIVE_INFINITY
+      : this.concurrent - this.running;
   }
 
   /** When the rate window next allows a start. */
@@ -58,7 +58,7 @@ export class Service {
 
   /** Why the next work of this service cannot start, for `debugBlocked()`. */
   describeFull(now: number): string {
-    if (this.concurrent !== undefined && this.running + this.reserved >= this.concurrent) {
+    if (this.concurrent !== undefined && this.running >= this.concurrent) {
       return `service "${this.name}" concurrency ${this.running}/${this.concurrent}`;
     }
     if (this.window && this.rate) {

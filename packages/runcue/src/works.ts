@@ -56,12 +56,14 @@ export const Place = {
   None: 0,
   /** In the delay heap until `notBefore`. */
   Delayed: 1,
-  /** In its lane's queue, not yet checked. */
-  Queued: 2,
+  /** Due, waiting for its first check. */
+  Incoming: 2,
+  /** Ready and stale: in its lane's queue, waiting for room. */
+  Queued: 3,
   /** Checked and not ready; re-checked later. */
-  Waiting: 3,
-  /** An async `isReady`/`isStale` is being awaited; it holds a reserved slot. */
-  Checking: 4,
+  Waiting: 4,
+  /** An async `isReady`/`isStale` is being awaited. */
+  Checking: 5,
 } as const;
 export type Place = (typeof Place)[keyof typeof Place];
 

@@ -40,7 +40,7 @@ describe("readiness and staleness", () => {
     await expect(cue.result(id)).resolves.toBe(1);
   });
 
-  test("not stale: the work is skipped, completed with skipped: true, onSkip fires, no slot used", async () => {
+  test("not stale: the work is skipped at once, even behind a full service; onSkip fires, no slot used", async () => {
     const cue = startedCue();
     cue.service("one", { concurrent: 1 });
     const release = gate();
@@ -50,15 +50,16 @@ describe("readiness and staleness", () => {
     cue.onSkip((work) => skipped.push(work.id));
     const started: string[] = [];
     cue.onStart((work) => started.push(work.task));
-    cue.submit("hold");
+    const hold = cue.submit("hold");
     const id = cue.submit("build");
-    // the service is full, but a skipped work needs no slot... it is still checked only when it could start
-    release.open();
     await expect(cue.result(id)).resolves.toBeUndefined();
+    expect(cue.get(hold)?.state).toBe("running");
     expect(cue.get(id)).toMatchObject({ state: "completed", skipped: true });
     expect(cue.get(id)).not.toHaveProperty("result");
     expect(skipped).toEqual([id]);
     expect(started).toEqual(["hold"]);
+    expect(cue.stats().services.one!.running).toBe(1);
+    release.open();
   });
 
   test("order of checks: isReady first, then isStale", async () => {

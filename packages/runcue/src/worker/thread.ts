@@ -41,37 +41,38 @@ function listenForAborts(name: string): void {
   };
 }
 
-async function importModule(path: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(path).href;
+const TYPESCRIPT = /\.[cm]?tsx?$/;
+
+/**
+ * Worker threads do not inherit tsx's hooks on Node 20, and a failed import
+ * is cached, so a TypeScript module gets tsx registered before its first
+ * import (harmless when the hooks are already there).
+ */
+async function registerTypeScript(path: string): Promise<void> {
+  if (tsxRegistered) return;
+  tsxRegistered = true;
   try {
-    return (await import(url)) as Record<string, unknown>;
+    const { register } = (await import("tsx/esm/api")) as { register: () => unknown };
+    register();
+  } catch {
+    throw new Error(
+      messages.workerImportFailed(path, "it is TypeScript and tsx is not installed (npm i -D tsx)"),
+    );
+  }
+}
+
+async function importModule(path: string): Promise<Record<string, unknown>> {
+  if (TYPESCRIPT.test(path)) await registerTypeScript(path);
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "ERR_UNKNOWN_FILE_EXTENSION" && !tsxRegistered && /\.[cm]?tsx?$/.test(path)) {
-      // TypeScript worker module under a runner whose loader threads do not inherit (vitest): use tsx
-      tsxRegistered = true;
-      try {
-        const { register } = (await import("tsx/esm/api")) as { register: () => unknown };
-        register();
-      } catch {
-        throw new Error(
-          messages.workerImportFailed(
-            path,
-            "it is TypeScript and tsx is not installed (npm i -D tsx)",
-          ),
-        );
-      }
-      // the failed load is cached under the plain URL; a query makes it a new module
-      return (await import(`${url}?tsx`)) as Record<string, unknown>;
-    }
     if (code === "ERR_MODULE_NOT_FOUND" && !existsSync(path)) {
       throw new Error(messages.workerModuleMissing(path));
     }
     throw new Error(
       messages.workerImportFailed(path, error instanceof Error ? error.message : String(error)),
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
 }
