@@ -106,14 +106,17 @@ if ((await readFile(descriptorPath, "utf8").catch(() => "")) !== descriptor) {
 
 /**
  * The time every tile and thumbnail must be newer than: the decoded source's
- * and the descriptor's; Infinity while the source is missing.
+ * and the descriptor's. Infinity while the source is missing or made from
+ * another input: until it is decoded again, nothing built from it is valid.
  */
 async function validSince(): Promise<number> {
-  const [source, settings] = await Promise.all([
+  const [isValid, source, settings] = await Promise.all([
+    isSourceValid(sourcePath, input),
     modifiedAt(sourcePath),
     modifiedAt(descriptorPath),
   ]);
-  return source === undefined ? Number.POSITIVE_INFINITY : Math.max(source, settings ?? 0);
+  if (!isValid || source === undefined) return Number.POSITIVE_INFINITY;
+  return Math.max(source, settings ?? 0);
 }
 
 async function isFresh(path: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PNG } from "pngjs";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { render, runCli, type Summary, temporaryOut, tileFiles } from "./run-cli.ts";
 
 const SMALL = ["--size", "128", "--grid", "4", "--threads", "2"];
@@ -25,11 +25,11 @@ describe("a render", () => {
   let remove: () => Promise<void>;
   let summary: Summary;
 
-  beforeEach(async () => {
+  beforeAll(async () => {
     ({ out, remove } = await temporaryOut());
     summary = await render(out, SMALL);
   });
-  afterEach(() => remove());
+  afterAll(() => remove());
 
   test("writes a PNG of the requested size", async () => {
     const png = PNG.sync.read(await readFile(join(out, "mandelbrot.png")));
