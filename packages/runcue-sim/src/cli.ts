@@ -152,7 +152,9 @@ export async function main(args: string[]): Promise<number> {
     return exitCodes.ok;
   }
 
-  const displayMode = stderr.isTTY ? "live" : flags.json ? undefined : "plain";
+  // A terminal that reports no size (some pseudo-terminals) cannot be redrawn in place.
+  const isTerminal = Boolean(stderr.isTTY) && (process.stderr.rows ?? 0) > 0;
+  const displayMode = isTerminal ? "live" : flags.json ? undefined : "plain";
   const title = `${flags.scenario} × ${flags.count}`;
   const display = displayMode ? new ProgressDisplay(stderr, displayMode, title) : undefined;
   // The event log goes to stdout, except with --json, whose stdout holds the summary alone.
