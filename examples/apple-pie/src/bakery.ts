@@ -23,7 +23,7 @@ export interface BakeryOptions {
 export interface KitchenEvent {
   /** Milliseconds since the bakery opened. */
   at: number;
-  event: "start" | "done" | "skip" | "failed" | "expired";
+  event: "start" | "done" | "skip" | "retry" | "failed" | "expired";
   task: string;
   pie: string;
   detail: string;
@@ -34,7 +34,7 @@ export interface BakeryReport {
   events: KitchenEvent[];
   /** Slicings that ran (re-slicings of brown slices included). */
   slicings: number;
-  /** Pies that went into an oven. */
+  /** Pies baked. */
   bakes: number;
   /** Works skipped because their artifact was already valid. */
   skipped: number;
@@ -142,9 +142,17 @@ export async function runBakery(
     isReady: async (work) =>
       (await isBaked(work.params.pie)) || isFresh(await readSlices(work.params.pie)),
     isStale: async (work) => !(await isBaked(work.params.pie)),
+    // runcue asks isReady when it queues the pie, not again when an oven
+    // frees up: slices fresh then may be brown by the time the pie goes in.
+    // The handler looks again and gives the pie back; the retry waits, not
+    // ready, for a fresh cut.
+    retry: { attempts: 5, backoff: { initial: 1 } },
     run: async (work, ctx) => {
       const slices = await readSlices(work.params.pie);
-      if (slices === undefined) throw new Error(`No slices for ${work.params.pie}`);
+      if (slices === undefined || !isFresh(slices)) {
+        const age = slices === undefined ? "gone" : `${Date.now() - slices.slicedAt} ms old`;
+        throw new Error(`slices went brown while waiting for an oven (${age})`);
+      }
       const bakeStartedAt = Date.now();
       await sleep(options.bakeTime, undefined, { signal: ctx.signal });
       const path = piePath(work.params.pie);
@@ -164,6 +172,7 @@ export async function runBakery(
   // pie is in an oven, it orders them cut again. The pie itself needs no
   // resubmission: it stays pending, not ready, until fresh slices appear.
   const inOven = new Set<string>();
+  const recutOrdered = new Set<string>();
   let isClosed = false;
   const expiryTimers = new Map<string, NodeJS.Timeout>();
   const watchSlices = (pie: string, slicedAt: number) => {
@@ -173,15 +182,16 @@ export async function runBakery(
       pie,
       setTimeout(async () => {
         expiryTimers.delete(pie);
-        if (inOven.has(pie) || isClosed) return;
+        if (inOven.has(pie) || recutOrdered.has(pie) || isClosed) return;
         const slices = await readSlices(pie);
-        if (slices === undefined || isClosed) return;
+        if (slices === undefined || inOven.has(pie) || recutOrdered.has(pie) || isClosed) return;
         if (isFresh(slices)) {
           watchSlices(pie, slices.slicedAt);
           return;
         }
         report.expired++;
         record("expired", "slice_apples", pie, `slices ${Date.now() - slices.slicedAt} ms old`);
+        recutOrdered.add(pie);
         cue.submit(sliceApples, { pie, apples: options.apples });
       }, delay),
     );
@@ -192,13 +202,13 @@ export async function runBakery(
     if (work.task === "make_pie") {
       inOven.add(pieOf(work));
       clearTimeout(expiryTimers.get(pieOf(work)));
-      report.bakes++;
     } else {
       report.slicings++;
     }
     record("start", work.task, pieOf(work), work.task === "make_pie" ? "oven" : "knife");
   });
   cue.onComplete(sliceApples, (work, result, duration) => {
+    recutOrdered.delete(work.params.pie);
     watchSlices(work.params.pie, result.slicedAt);
     record(
       "done",
@@ -208,12 +218,22 @@ export async function runBakery(
     );
   });
   cue.onComplete(makePie, (work, _result, duration) => {
+    report.bakes++;
     record("done", work.task, work.params.pie, `baked in ${Math.round(duration)} ms`);
+  });
+  cue.onRetry((work, error) => {
+    record("retry", work.task, pieOf(work), error.message);
+    if (work.task === "make_pie") {
+      // Out of the oven, back to waiting: the kitchen orders a fresh cut.
+      inOven.delete(pieOf(work));
+      watchSlices(pieOf(work), 0);
+    }
   });
   cue.onSkip(async (work) => {
     report.skipped++;
     record("skip", work.task, pieOf(work), "up to date");
     if (work.task === "slice_apples") {
+      recutOrdered.delete(pieOf(work));
       const slices = await readSlices(pieOf(work));
       if (slices !== undefined && !(await isBaked(pieOf(work)))) {
         watchSlices(pieOf(work), slices.slicedAt);
@@ -221,6 +241,7 @@ export async function runBakery(
     }
   });
   cue.onFailure((work, error) => {
+    if (work.task === "slice_apples") recutOrdered.delete(pieOf(work));
     report.failed++;
     record("failed", work.task, pieOf(work), error.message);
   });

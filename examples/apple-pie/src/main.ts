@@ -38,6 +38,7 @@ const symbols: Record<KitchenEvent["event"], string> = {
   start: "▶",
   done: "✓",
   skip: "·",
+  retry: "↻",
   failed: "✗",
   expired: "⌛",
 };
@@ -58,7 +59,9 @@ const report = await runBakery(
   (event) => {
     const at = `+${(event.at / 1000).toFixed(3)}s`.padStart(9);
     const what = `${symbols[event.event]} ${event.event}`.padEnd(10);
-    console.log(`${at}  ${what} ${event.task.padEnd(13)} ${event.pie.padEnd(7)} ${event.detail}`);
+    console.log(
+      `${at}  ${what} ${event.task.padEnd(13)} ${event.pie.padEnd(7)} ${event.detail}`.trimEnd(),
+    );
   },
 );
 console.log(

@@ -77,7 +77,9 @@ const report = await runShop(
   (event) => {
     const at = `+${(event.at / 1000).toFixed(3)}s`.padStart(9);
     const what = `${symbols[event.event]} ${event.event}`.padEnd(8);
-    console.log(`${at}  ${what} ${event.task.padEnd(18)} ${event.order}  ${event.detail}`);
+    console.log(
+      `${at}  ${what} ${event.task.padEnd(18)} ${event.order}  ${event.detail}`.trimEnd(),
+    );
   },
 );
 

@@ -17,7 +17,7 @@ export interface ShopOptions {
   latency: number;
   /** The first N e-mail requests fail transiently (see `ProviderOptions.glitches`). */
   emailGlitches: number;
-  /** Called after each real charge, before its proof is written: the test's way to crash there. */
+  /** Called after each real charge, before its proof is written (`--crash-after` exits there). */
   afterCharge?: (charges: number) => void;
 }
 

@@ -93,6 +93,19 @@ describe("order fulfilment with proof artifacts", () => {
     expect(proof.messageId).toBe(lost?.id);
   });
 
+  it("starts at most as many charges in any second as the payment rate allows", async () => {
+    const report = await runShop({ ...settings(await freshFolder()), paymentRate: "3/s" });
+    const starts = report.events
+      .filter((event) => event.event === "start" && event.task === "charge_payment")
+      .map((event) => event.at);
+    expect(starts).toHaveLength(6);
+    // Any 4 consecutive starts span at least a second (a few ms of slack: the log's clock
+    // is read in the listener, a moment after runcue's own).
+    for (let index = 0; index + 3 < starts.length; index++) {
+      expect(starts[index + 3]! - starts[index]!).toBeGreaterThanOrEqual(990);
+    }
+  });
+
   it("charges nobody twice after a crash between a charge and its proof", async () => {
     const out = await freshFolder();
     const tsx = createRequire(import.meta.url).resolve("tsx/cli");

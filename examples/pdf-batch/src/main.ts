@@ -80,7 +80,7 @@ const report = await runBatch(
     const what = `${symbols[event.event]} ${event.event}`.padEnd(8);
     const page = event.page === undefined ? "" : ` p${event.page}`;
     console.log(
-      `${at}  ${what} ${event.task.padEnd(13)} ${event.document}${page}  ${event.detail}`,
+      `${at}  ${what} ${event.task.padEnd(13)} ${event.document}${page}  ${event.detail}`.trimEnd(),
     );
   },
 );
