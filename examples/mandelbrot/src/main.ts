@@ -14,6 +14,7 @@ import { createProgress } from "./progress.ts";
 import { allTiles, type RenderSettings, type TilePosition, tileName } from "./render-settings.ts";
 import type { StitchParams, StitchResult } from "./stitch.worker.ts";
 import type { TileParams, TileResult } from "./tile.worker.ts";
+import { workerModules } from "./worker-modules.ts";
 
 // Under `pnpm mandelbrot` the script runs in this package's folder; INIT_CWD is where the user typed it.
 const workingDirectory = process.env.INIT_CWD ?? process.cwd();
@@ -39,22 +40,23 @@ async function allTilesValid(): Promise<boolean> {
   return true;
 }
 
+const workers = await workerModules(options.tsWorkers);
 const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
 cue.service("cpu", { concurrent: threads });
 const tile = cue.task<TileParams, TileResult>("tile", {
   uses: "cpu",
-  worker: new URL("./tile.worker.ts", import.meta.url),
+  worker: workers.tile,
   isStale: async ({ params: { tilesDir: folder, ...request } }) =>
     !(await isTileValid(folder!, request)),
 });
 const stitch = cue.task<StitchParams, StitchResult>("stitch", {
   uses: "cpu",
-  worker: new URL("./stitch.worker.ts", import.meta.url),
+  worker: workers.stitch,
   isReady: allTilesValid,
 });
 const animate = cue.task<AnimateParams, AnimateResult>("animate", {
   uses: "cpu",
-  worker: new URL("./animate.worker.ts", import.meta.url),
+  worker: workers.animate,
   isReady: allTilesValid,
 });
 

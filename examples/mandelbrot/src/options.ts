@@ -24,6 +24,8 @@ export interface MandelbrotOptions {
   force: boolean;
   /** Print one JSON summary on stdout instead of progress and text. */
   json: boolean;
+  /** Hand runcue the `.ts` worker modules instead of the bundled JavaScript (see `worker-modules.ts`). */
+  tsWorkers: boolean;
 }
 
 function positiveInteger(name: string, max: number) {
@@ -92,6 +94,10 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     .option("--animate", "also write <out>/mandelbrot.gif: tiles appearing in completion order")
     .option("--force", "delete this render's tiles first and render them all again")
     .option("--json", "print one JSON summary on stdout instead of progress and text")
+    .option(
+      "--ts-workers",
+      "run the .ts worker modules as they are (slower start: tsx in each thread)",
+    )
     .showHelpAfterError()
     .allowExcessArguments(false);
   // `pnpm mandelbrot -- --size 512` hands the script a literal "--"; flags after it are still flags.
@@ -108,6 +114,7 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     animate: options.animate === true,
     force: options.force === true,
     json: options.json === true,
+    tsWorkers: options.tsWorkers === true,
     out: resolve(workingDirectory, options.out),
   };
 }

@@ -13,12 +13,13 @@ async function pngBytes(args: string[]): Promise<Buffer> {
   return readFile(join(out, "mandelbrot.png"));
 }
 
-test("the image is byte-identical whatever --grid and --threads are", async () => {
+test("the image is byte-identical whatever --grid, --threads and the worker modules are", async () => {
   const reference = await pngBytes(["--size", "128", "--grid", "4", "--threads", "2"]);
   const others = await Promise.all([
     pngBytes(["--size", "128", "--grid", "2", "--threads", "2"]),
     pngBytes(["--size", "128", "--grid", "4", "--threads", "1"]),
     pngBytes(["--size", "128", "--grid", "1", "--threads", "1"]),
+    pngBytes(["--size", "128", "--grid", "4", "--threads", "2", "--ts-workers"]),
   ]);
   for (const other of others) expect(other.equals(reference)).toBe(true);
 });
