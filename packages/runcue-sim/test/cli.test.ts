@@ -115,6 +115,10 @@ describe("the runcue-sim command", () => {
       expect(list.stdout).toContain(name);
     }
 
+    // `pnpm sim -- --flag` hands the `--` on; it must not end the options
+    const afterDashes = await runCli(["--", "--list-scenarios"]);
+    expect(afterDashes.stdout).toEqual(list.stdout);
+
     const badCount = await runCli(["--count", "many"]);
     expect(badCount.code).toBe(2);
     expect(badCount.stderr).toContain('--count needs a whole number, got "many"');
