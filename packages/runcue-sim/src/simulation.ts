@@ -132,6 +132,18 @@ export interface SimulationSummary {
   latency_ms?: { p50: number; p95: number; max: number };
   services: Record<string, ServiceSummary>;
   tasks: Record<string, { submitted: number; completed: number; failed: number; skipped: number }>;
+  /**
+   * The library's own counts (`cue.stats()`) at the end, for comparison; note that runcue counts
+   * skipped works in `completed` too.
+   */
+  runcue_stats: {
+    pending: number;
+    running: number;
+    completed: number;
+    failed: number;
+    cancelled: number;
+    skipped: number;
+  };
 }
 
 /** Options of `runSimulation`: any simulation option, plus a signal that ends the run early. */
@@ -364,6 +376,7 @@ export async function runSimulation(
   const wall = metrics.elapsed();
 
   const outcomes = metrics.outcomeCounts();
+  const libraryStats = cue.stats();
   let pending = 0;
   let cancelled = 0;
   for (const id of metrics.unfinished()) {
@@ -420,6 +433,14 @@ export async function runSimulation(
     ...(latency ? { latency_ms: latency } : {}),
     services,
     tasks: metrics.taskCounts(),
+    runcue_stats: {
+      pending: libraryStats.pending,
+      running: libraryStats.running,
+      completed: libraryStats.completed,
+      failed: libraryStats.failed,
+      cancelled: libraryStats.cancelled,
+      skipped: libraryStats.skipped,
+    },
   };
   observer.end?.(summary);
   return summary;

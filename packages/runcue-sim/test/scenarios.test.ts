@@ -20,6 +20,15 @@ describe("every scenario runs to the end within its limits", () => {
       expect(summary.completed + summary.skipped).toBe(summary.submitted);
       expect(summary).toMatchObject({ failed: 0, cancelled: 0, pending: 0, violations: 0 });
       expect(summary.stalled).toBe(false);
+      // the library's own books agree with what the simulator heard through events
+      expect(summary.runcue_stats).toMatchObject({
+        pending: 0,
+        running: 0,
+        completed: summary.completed + summary.skipped,
+        skipped: summary.skipped,
+        failed: 0,
+        cancelled: 0,
+      });
       for (const service of Object.values(summary.services)) {
         expect(service.max_running).toBeLessThanOrEqual(2);
         expect(service.concurrency_violations).toBe(0);

@@ -50,5 +50,10 @@ describe("stalls", () => {
     expect(summary.cancelled).toBe(2);
     expect(summary.completed + summary.cancelled + summary.pending).toBe(40);
     expect(summary.wall_ms).toBeLessThan(3000);
+    expect(summary.runcue_stats).toMatchObject({
+      pending: summary.pending,
+      cancelled: summary.cancelled,
+      completed: summary.completed,
+    });
   });
 });
