@@ -9,7 +9,7 @@
  * settings, an older kernel or a torn write is stale.
  */
 import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { threadId } from "node:worker_threads";
 import { KERNEL_VERSION, type TileRequest, tileBounds } from "./kernel.ts";
@@ -112,4 +112,60 @@ export async function readTile(tilesDir: string, request: TileRequest): Promise<
     bytes.length === start + width * height;
   if (!isValid) throw new Error(`Tile artifact ${path} is not valid for these settings`);
   return bytes.subarray(start);
+}
+
+/** What the stitched image records beside it (`<png>.json`), so an identical run can skip stitching. */
+export interface ImageRecord {
+  format: "runcue-mandelbrot-image";
+  kernel: number;
+  size: number;
+  iter: number;
+  zoom: { cx: number; cy: number; scale: number };
+  colormap: string;
+  /** Length of the PNG file it describes. */
+  bytes: number;
+}
+
+export function imageRecordPath(pngPath: string): string {
+  return `${pngPath}.json`;
+}
+
+/**
+ * True when the PNG exists, was stitched with these settings and colormap, and
+ * is not older than any of `tilePaths` (a re-rendered tile makes it stale).
+ */
+export async function isImageValid(
+  pngPath: string,
+  expected: Omit<ImageRecord, "bytes" | "format" | "kernel">,
+  tilePaths: string[],
+): Promise<boolean> {
+  try {
+    const record = JSON.parse(await readFile(imageRecordPath(pngPath), "utf8")) as ImageRecord;
+    const wanted: Omit<ImageRecord, "bytes"> = {
+      format: "runcue-mandelbrot-image",
+      kernel: KERNEL_VERSION,
+      ...expected,
+    };
+    const { bytes, ...recorded } = record;
+    if (JSON.stringify(recorded) !== JSON.stringify(wanted)) return false;
+    const image = await stat(pngPath);
+    if (image.size !== bytes) return false;
+    const tiles = await Promise.all(tilePaths.map((path) => stat(path)));
+    return tiles.every((tile) => tile.mtimeMs <= image.mtimeMs);
+  } catch {
+    return false;
+  }
+}
+
+/** Writes the record of a stitched image, after the image itself. */
+export async function writeImageRecord(
+  pngPath: string,
+  record: Omit<ImageRecord, "format" | "kernel">,
+) {
+  const full: ImageRecord = {
+    format: "runcue-mandelbrot-image",
+    kernel: KERNEL_VERSION,
+    ...record,
+  };
+  await writeFileAtomic(imageRecordPath(pngPath), Buffer.from(`${JSON.stringify(full)}\n`));
 }

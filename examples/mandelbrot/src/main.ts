@@ -8,7 +8,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { Cue } from "runcue";
 import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
-import { isTileValid, tilePath } from "./artifacts.ts";
+import { imageRecordPath, isImageValid, isTileValid, tilePath } from "./artifacts.ts";
 import { parseOptions } from "./options.ts";
 import { createProgress } from "./progress.ts";
 import { allTiles, type RenderSettings, type TilePosition, tileName } from "./render-settings.ts";
@@ -29,7 +29,13 @@ const tiles = allTiles(grid);
 await mkdir(tilesDir, { recursive: true });
 if (options.force) {
   // Deleting the artifacts is what makes every tile stale: isStale stays a pure artifact check.
-  await Promise.all(tiles.map(({ col, row }) => rm(tilePath(tilesDir, col, row), { force: true })));
+  await Promise.all(
+    [
+      pngPath,
+      imageRecordPath(pngPath),
+      ...tiles.map(({ col, row }) => tilePath(tilesDir, col, row)),
+    ].map((path) => rm(path, { force: true })),
+  );
 }
 
 /** True when every tile of this render has a valid artifact; stops at the first that has not. */
@@ -53,6 +59,12 @@ const stitch = cue.task<StitchParams, StitchResult>("stitch", {
   uses: "cpu",
   worker: workers.stitch,
   isReady: allTilesValid,
+  isStale: async () =>
+    !(await isImageValid(
+      pngPath,
+      { size, iter, zoom, colormap },
+      tiles.map(({ col, row }) => tilePath(tilesDir, col, row)),
+    )),
 });
 const animate = cue.task<AnimateParams, AnimateResult>("animate", {
   uses: "cpu",
@@ -89,7 +101,8 @@ try {
       cue.submit(animate, { ...settings, tilesDir, gifPath, colormap, order }),
     );
   }
-  const image = await cue.result(stitchId);
+  // Undefined when the stitch was skipped: the image was already up to date.
+  const image: StitchResult | undefined = await cue.result(stitchId);
   const renderMs = performance.now() - startedAt;
   progress.stop();
   // performance.now() counts from process start, so this includes start-up and module loading.
@@ -105,7 +118,7 @@ try {
 process.exitCode = exitCode;
 
 function report(
-  image: StitchResult,
+  image: StitchResult | undefined,
   animation: AnimateResult | undefined,
   renderMs: number,
   totalMs: number,
@@ -121,8 +134,8 @@ function report(
       tiles: { total: tiles.length, rendered: rendered.length, skipped: skipped.length },
       rendered: rendered.map(tileName),
       skipped: skipped.map(tileName),
-      png: image.pngPath,
-      pngBytes: image.bytes,
+      png: pngPath,
+      stitched: image !== undefined,
       gif: animation?.gifPath ?? null,
       timeMs: { total: Math.round(totalMs), render: Math.round(renderMs) },
     };
@@ -138,7 +151,11 @@ function report(
       `zoom ${zoom.cx},${zoom.cy},${zoom.scale}`,
   );
   console.log(`tiles: ${rendered.length} rendered, ${skipped.length} skipped (already valid)`);
-  console.log(`wrote ${shown(image.pngPath)} (${(image.bytes / 1024).toFixed(0)} KiB)`);
+  console.log(
+    image
+      ? `wrote ${shown(image.pngPath)} (${(image.bytes / 1024).toFixed(0)} KiB)`
+      : `${shown(pngPath)} is up to date`,
+  );
   if (animation) {
     console.log(
       `wrote ${shown(animation.gifPath)} (${animation.frames} frames, ${(animation.bytes / 1024).toFixed(0)} KiB)`,

@@ -2,10 +2,11 @@
  * Worker module: stitches the tile artifacts into `mandelbrot.png`, colouring
  * shade indices with the chosen colormap. The PNG depends only on the pixels
  * (fixed filter and compression), so it is the same bytes whatever the grid
- * and thread count were.
+ * and thread count were. Beside it, `mandelbrot.png.json` records the settings
+ * it was made with, so an identical run can skip stitching.
  */
 import { PNG } from "pngjs";
-import { writeFileAtomic } from "./artifacts.ts";
+import { writeFileAtomic, writeImageRecord } from "./artifacts.ts";
 import { type ColormapName, colormapPalette } from "./colormaps.ts";
 import type { RenderSettings } from "./render-settings.ts";
 import { readImageShades } from "./stitch.ts";
@@ -39,5 +40,7 @@ export default async function stitch(work: { params: StitchParams }): Promise<St
     { colorType: 2, inputColorType: 2, inputHasAlpha: false, filterType: 1, deflateLevel: 6 },
   );
   await writeFileAtomic(pngPath, png);
+  const { size, iter, zoom } = settings;
+  await writeImageRecord(pngPath, { size, iter, zoom, colormap, bytes: png.length });
   return { pngPath, bytes: png.length };
 }

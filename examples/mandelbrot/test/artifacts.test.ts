@@ -25,6 +25,7 @@ test("tiles are written atomically: one file per tile, no temporary file left be
 test("a second identical run renders no tile", async () => {
   const again = await render(out, SMALL);
   expect(again.tiles).toEqual({ total: 16, rendered: 0, skipped: 16 });
+  expect(again.stitched).toBe(false);
 });
 
 test("deleting 3 tiles re-renders exactly those 3, and the image is the same", async () => {
@@ -32,6 +33,7 @@ test("deleting 3 tiles re-renders exactly those 3, and the image is the same", a
   const again = await render(out, SMALL);
   expect(again.tiles).toEqual({ total: 16, rendered: 3, skipped: 13 });
   expect([...again.rendered].sort()).toEqual(["r0-c0", "r1-c2", "r3-c3"]);
+  expect(again.stitched).toBe(true);
   expect((await readFile(join(out, "mandelbrot.png"))).equals(firstImage)).toBe(true);
 });
 

@@ -53,8 +53,10 @@ describe("a render", () => {
     expect(await tileFiles(out)).toHaveLength(16);
   });
 
-  test("uses the chosen colormap for the inside of the set", async () => {
-    await render(out, [...SMALL, "--colormap", "grayscale"]);
+  test("a new colormap re-stitches the image without rendering any tile", async () => {
+    const recoloured = await render(out, [...SMALL, "--colormap", "grayscale"]);
+    expect(recoloured.tiles.rendered).toBe(0);
+    expect(recoloured.stitched).toBe(true);
     const png = PNG.sync.read(await readFile(join(out, "mandelbrot.png")));
     const inside = pixelOf(-0.2, 0, 128);
     expect(rgbAt(png, inside.x, inside.y)).toEqual([255, 255, 255]);

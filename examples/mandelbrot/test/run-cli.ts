@@ -18,7 +18,8 @@ export interface Summary {
   rendered: string[];
   skipped: string[];
   png: string;
-  pngBytes: number;
+  /** False when the image was already up to date. */
+  stitched: boolean;
   gif: string | null;
   timeMs: { total: number; render: number };
 }
