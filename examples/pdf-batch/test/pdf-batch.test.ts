@@ -20,7 +20,9 @@ let options: BatchOptions;
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), "pdf-batch-"));
   await generateSamples(join(folder, "pdfs"), documents.length, pages);
-  options = { input: join(folder, "pdfs"), out: join(folder, "work"), threads: 2 };
+  // One thread: each new thread loads PDF.js through tsx first (seconds on a busy 2-core
+  // machine), which costs more here than a second thread saves.
+  options = { input: join(folder, "pdfs"), out: join(folder, "work"), threads: 1 };
 });
 afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
