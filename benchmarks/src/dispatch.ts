@@ -30,6 +30,12 @@ interface Comparison {
   tasks: number;
   runcue: Rates;
   baseline: Rates;
+  /**
+   * Workers only: raw Piscina fed like runcue feeds it, one task per thread and
+   * the next only when one finishes (no prefetch, as the contract requires).
+   * Shows how much of the gap is the no-prefetch rule rather than overhead.
+   */
+  piscinaWithoutPrefetch?: Rates;
   /** runcue's best rate over the baseline's best rate. */
   ratio: number;
   ratioOfMedians: number;
@@ -68,24 +74,22 @@ function compare(tasks: number, runcueTimes: number[], baselineTimes: number[]):
   };
 }
 
-/** Runs `a` and `b` `repeats` times each, alternating which goes first. */
+/**
+ * Times every runner `repeats` times, rotating which goes first, so a burst of
+ * background load is shared out instead of hitting one runner's repeats.
+ */
 async function interleave(
   repeats: number,
-  a: () => Promise<void>,
-  b: () => Promise<void>,
-): Promise<[number[], number[]]> {
-  const aTimes: number[] = [];
-  const bTimes: number[] = [];
+  runners: ReadonlyArray<() => Promise<void>>,
+): Promise<number[][]> {
+  const times: number[][] = runners.map(() => []);
   for (let repeat = 0; repeat < repeats; repeat++) {
-    if (repeat % 2 === 0) {
-      aTimes.push(await timed(a));
-      bTimes.push(await timed(b));
-    } else {
-      bTimes.push(await timed(b));
-      aTimes.push(await timed(a));
+    for (let offset = 0; offset < runners.length; offset++) {
+      const index = (repeat + offset) % runners.length;
+      times[index]!.push(await timed(runners[index]!));
     }
   }
-  return [aTimes, bTimes];
+  return times;
 }
 
 async function runcueMainThread(tasks: number, concurrency: number): Promise<void> {
@@ -114,15 +118,15 @@ export async function runDispatch(
   const results: DispatchResults = { mainThread: [], workers: [] };
 
   // Warm-up: compile the hot paths of both before anything is timed.
-  await runcueMainThread(2_000, concurrency);
-  await pQueueMainThread(2_000, concurrency);
+  const warmUp = Math.min(2_000, ...options.dispatchSizes);
+  await runcueMainThread(warmUp, concurrency);
+  await pQueueMainThread(warmUp, concurrency);
   for (const tasks of options.dispatchSizes) {
-    const [runcueTimes, pQueueTimes] = await interleave(
-      repeats,
+    const [runcueTimes, pQueueTimes] = await interleave(repeats, [
       () => runcueMainThread(tasks, concurrency),
       () => pQueueMainThread(tasks, concurrency),
-    );
-    const comparison = compare(tasks, runcueTimes, pQueueTimes);
+    ]);
+    const comparison = compare(tasks, runcueTimes!, pQueueTimes!);
     results.mainThread.push(comparison);
     log(
       `dispatch main thread, ${tasks} tasks: runcue ${comparison.runcue.bestPerSecond}/s, p-queue ${comparison.baseline.bestPerSecond}/s (${comparison.ratio}×)`,
@@ -149,18 +153,30 @@ export async function runDispatch(
     for (let index = 0; index < tasks; index++) pending.push(pool.run(null));
     await Promise.all(pending);
   };
-  await runcueWorkers(2_000);
-  await piscinaWorkers(2_000);
+  const piscinaOneTaskPerThread = async (tasks: number) => {
+    let submitted = 0;
+    const feedOneThread = async () => {
+      while (submitted < tasks) {
+        submitted++;
+        await pool.run(null);
+      }
+    };
+    await Promise.all(Array.from({ length: threads }, feedOneThread));
+  };
+  await runcueWorkers(warmUp);
+  await piscinaWorkers(warmUp);
+  await piscinaOneTaskPerThread(warmUp);
   for (const tasks of options.dispatchSizes) {
-    const [runcueTimes, piscinaTimes] = await interleave(
-      repeats,
+    const [runcueTimes, piscinaTimes, oneTaskPerThreadTimes] = await interleave(repeats, [
       () => runcueWorkers(tasks),
       () => piscinaWorkers(tasks),
-    );
-    const comparison = compare(tasks, runcueTimes, piscinaTimes);
+      () => piscinaOneTaskPerThread(tasks),
+    ]);
+    const comparison = compare(tasks, runcueTimes!, piscinaTimes!);
+    comparison.piscinaWithoutPrefetch = rates(tasks, oneTaskPerThreadTimes!);
     results.workers.push(comparison);
     log(
-      `dispatch workers (${threads} threads), ${tasks} tasks: runcue ${comparison.runcue.bestPerSecond}/s, Piscina ${comparison.baseline.bestPerSecond}/s (${comparison.ratio}×)`,
+      `dispatch workers (${threads} threads), ${tasks} tasks: runcue ${comparison.runcue.bestPerSecond}/s, Piscina ${comparison.baseline.bestPerSecond}/s (${comparison.ratio}×), Piscina without prefetch ${comparison.piscinaWithoutPrefetch.bestPerSecond}/s`,
     );
   }
   await cue.stop();

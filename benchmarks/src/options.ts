@@ -14,8 +14,12 @@ export interface BenchOptions {
   only: BenchmarkName[];
   /** Folder for the JSON results and the SVG chart. */
   out: string;
-  /** How many times each configuration is measured; the report keeps the median and the best. */
+  /** Dispatch: how many times each configuration is measured (the report keeps median and best). */
   repeats: number;
+  /** Thread scaling: repeats of each configuration (short runs, so more of them). */
+  scalingRepeats: number;
+  /** Scale: repeats of each size and mode (the fastest is kept). */
+  scaleRepeats: number;
   /** Thread scaling runs 1 … maxThreads threads (default: the number of cores). */
   maxThreads: number;
   /** Mandelbrot image width and height, in pixels. */
@@ -45,7 +49,9 @@ export interface BenchOptions {
 const RESULTS = fileURLToPath(new URL("../results", import.meta.url));
 
 const FULL: Omit<BenchOptions, "smoke" | "only" | "out"> = {
-  repeats: 3,
+  repeats: 5,
+  scalingRepeats: 9,
+  scaleRepeats: 3,
   maxThreads: os.availableParallelism(),
   size: 2048,
   iter: 256,
@@ -62,6 +68,8 @@ const FULL: Omit<BenchOptions, "smoke" | "only" | "out"> = {
 
 const SMOKE: typeof FULL = {
   repeats: 1,
+  scalingRepeats: 1,
+  scaleRepeats: 1,
   maxThreads: 2,
   size: 128,
   iter: 32,
@@ -81,7 +89,9 @@ export const USAGE = `Usage: pnpm bench [flags]
   --smoke                  tiny sizes, a few seconds in total (CI runs this)
   --only NAMES             comma-separated subset of: ${BENCHMARK_NAMES.join(", ")}
   --out DIR                where to write JSON and SVG (default benchmarks/results)
-  --repeats N              measurements per configuration (default 3)
+  --repeats N              dispatch measurements per configuration (default 5)
+  --scaling-repeats N      thread-scaling measurements per configuration (default 9)
+  --scale-repeats N        scale measurements per size and mode (default 3)
   --max-threads N          thread scaling from 1 to N threads (default: cores)
   --size PX --iter N --grid N      Mandelbrot workload (default 2048, 256, 8)
   --dispatch-sizes A,B     tiny-task counts (default 10000,100000)
@@ -115,6 +125,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
       only: { type: "string" },
       out: { type: "string" },
       repeats: { type: "string" },
+      "scaling-repeats": { type: "string" },
+      "scale-repeats": { type: "string" },
       "max-threads": { type: "string" },
       size: { type: "string" },
       iter: { type: "string" },
@@ -156,6 +168,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | "help" {
     // Smoke results go beside, never over, the results of a full run.
     out: path.resolve(values.out ?? (smoke ? path.join(RESULTS, "smoke") : RESULTS)),
     repeats: integer("repeats", base.repeats),
+    scalingRepeats: integer("scaling-repeats", base.scalingRepeats),
+    scaleRepeats: integer("scale-repeats", base.scaleRepeats),
     maxThreads: integer("max-threads", base.maxThreads),
     size: integer("size", base.size),
     iter: integer("iter", base.iter),

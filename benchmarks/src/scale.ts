@@ -18,6 +18,11 @@ import { collectGarbage, heapUsed, round, sleep } from "./stats.ts";
 export const SCALE_MODES = ["blocked", "skipped", "run"] as const;
 export type ScaleMode = (typeof SCALE_MODES)[number];
 
+/** The contract's default `pollInterval`. */
+const DEFAULT_POLL_INTERVAL = 50;
+/** A longer `pollInterval` for a second not-ready idle measure. */
+const LONG_POLL_INTERVAL = 1_000;
+
 /** Concurrency of the service every scale work uses: the same as the dispatch benchmark's. */
 const SERVICE_CONCURRENCY = 8;
 
@@ -32,6 +37,8 @@ interface ScaleCase {
   processMs: number;
   /** submitMs + firstCheckMs + processMs: what the growth ratios compare. */
   totalMs: number;
+  /** totalMs of every repeat; the other figures come from the fastest. */
+  totalsMs: number[];
   /** Heap held by the submitted, not yet started works, per work. */
   bytesPerPendingWork: number;
   /** blocked only: the same once every work has been found not ready. */
@@ -54,6 +61,8 @@ interface Growth {
 interface IdleCase {
   scenario: "service_full" | "not_ready";
   works: number;
+  /** The cue's `pollInterval`: not-ready work is re-checked at least this often. */
+  pollInterval: number;
   measuredMs: number;
   cpuMs: number;
   /** CPU used over wall time: 100 is one core busy. */
@@ -75,6 +84,7 @@ interface ScaleConfig {
   serviceConcurrency: number;
   idleWorks: number;
   idleDurationMs: number;
+  repeats: number;
 }
 
 /** Resolves once `condition` holds, looking after each turn of the event loop. */
@@ -103,7 +113,7 @@ function peakTracker(baseline: number) {
   };
 }
 
-async function runScaleCase(mode: ScaleMode, works: number): Promise<ScaleCase> {
+async function runScaleCase(mode: ScaleMode, works: number): Promise<Omit<ScaleCase, "totalsMs">> {
   collectGarbage();
   const baseline = heapUsed();
   const peak = peakTracker(baseline);
@@ -158,7 +168,7 @@ async function runScaleCase(mode: ScaleMode, works: number): Promise<ScaleCase> 
   if (finished !== works) {
     throw new Error(`scale ${mode} ${works}: ${finished} works finished, expected ${works}`);
   }
-  const result: ScaleCase = {
+  const result: Omit<ScaleCase, "totalsMs"> = {
     mode,
     works,
     submitMs: round(submitMs, 1),
@@ -187,13 +197,14 @@ async function runIdleCase(
   scenario: IdleCase["scenario"],
   works: number,
   durationMs: number,
+  pollInterval: number,
 ): Promise<IdleCase> {
   let releaseHolder: () => void = () => {};
   const held = new Promise<void>((resolve) => {
     releaseHolder = resolve;
   });
   let readyChecks = 0;
-  const cue = new Cue();
+  const cue = new Cue({ pollInterval });
   cue.service("knife", { concurrent: 1 });
   cue.task("hold", { uses: "knife", run: () => held });
   cue.task("noop", { uses: "knife", run: async () => undefined });
@@ -231,6 +242,7 @@ async function runIdleCase(
   const result: IdleCase = {
     scenario,
     works,
+    pollInterval,
     measuredMs: round(measuredMs, 1),
     cpuMs: round(cpuMs, 1),
     percentOfCore: round((cpuMs / measuredMs) * 100, 2),
@@ -271,23 +283,45 @@ export async function runScale(
   // Warm-up so the 10k case does not pay for compiling the library.
   await runScaleCase("run", Math.min(5_000, options.scaleSizes[0] ?? 5_000));
 
-  const cases: ScaleCase[] = [];
-  for (const works of options.scaleSizes) {
-    for (const mode of SCALE_MODES) {
-      const entry = await runScaleCase(mode, works);
-      cases.push(entry);
-      log(
-        `scale ${mode} ${works}: total ${entry.totalMs} ms, ${entry.bytesPerPendingWork} B/pending work, peak heap ${(entry.peakHeapBytes / 2 ** 20).toFixed(1)} MiB`,
-      );
+  // Repeats outermost, so a burst of background load spoils one repeat of many cases, not all of one.
+  const runs = new Map<string, Array<Omit<ScaleCase, "totalsMs">>>();
+  for (let repeat = 0; repeat < options.scaleRepeats; repeat++) {
+    for (const works of options.scaleSizes) {
+      for (const mode of SCALE_MODES) {
+        const entry = await runScaleCase(mode, works);
+        const key = `${mode} ${works}`;
+        runs.set(key, [...(runs.get(key) ?? []), entry]);
+        log(
+          `scale ${mode} ${works}: total ${entry.totalMs} ms, ${entry.bytesPerPendingWork} B/pending work, peak heap ${(entry.peakHeapBytes / 2 ** 20).toFixed(1)} MiB`,
+        );
+      }
     }
   }
+  const cases: ScaleCase[] = [...runs.values()].map((entries) => {
+    const fastest = entries.reduce((best, entry) => (entry.totalMs < best.totalMs ? entry : best));
+    return { ...fastest, totalsMs: entries.map((entry) => entry.totalMs) };
+  });
   const growth = growthOf(cases);
 
+  // The default pollInterval, then a longer one: the contract re-checks not-ready work at least
+  // every pollInterval, so its idle cost is set by that interval.
   const idle: IdleCase[] = [];
-  for (const scenario of ["service_full", "not_ready"] as const) {
-    const entry = await runIdleCase(scenario, options.idleWorks, options.idleDuration);
+  const idleScenarios = [
+    ["service_full", DEFAULT_POLL_INTERVAL],
+    ["not_ready", DEFAULT_POLL_INTERVAL],
+    ["not_ready", LONG_POLL_INTERVAL],
+  ] as const;
+  for (const [scenario, pollInterval] of idleScenarios) {
+    const entry = await runIdleCase(
+      scenario,
+      options.idleWorks,
+      options.idleDuration,
+      pollInterval,
+    );
     idle.push(entry);
-    log(`scale idle ${scenario}, ${entry.works} works: ${entry.percentOfCore}% of a core`);
+    log(
+      `scale idle ${scenario} (pollInterval ${pollInterval}), ${entry.works} works: ${entry.percentOfCore}% of a core`,
+    );
   }
 
   const targets: TargetCheck[] = [];
@@ -313,7 +347,7 @@ export async function runScale(
   for (const entry of idle) {
     targets.push(
       target(
-        `idle CPU, ${entry.works} works ${entry.scenario}`,
+        `idle CPU, ${entry.works} works ${entry.scenario}, pollInterval ${entry.pollInterval}`,
         "< 2% of a core",
         entry.percentOfCore,
         entry.percentOfCore < 2,
@@ -329,12 +363,14 @@ export async function runScale(
       serviceConcurrency: SERVICE_CONCURRENCY,
       idleWorks: options.idleWorks,
       idleDurationMs: options.idleDuration,
+      repeats: options.scaleRepeats,
     },
     { cases, growth, idle, gcExposed },
     targets,
     [
       "Every work carries params { index }; memory figures include them.",
-      "Growth compares totalMs of consecutive sizes of a mode; smaller sizes carry more fixed cost.",
+      "Growth compares the fastest totalMs of consecutive sizes of a mode; smaller sizes carry more fixed cost.",
+      "Idle not_ready CPU is bounded below by the contract: every not-ready work is re-checked at least every pollInterval.",
     ],
   );
 }

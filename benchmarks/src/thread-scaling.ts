@@ -118,7 +118,7 @@ export async function runThreadScaling(
   options: BenchOptions,
 ): Promise<{ report: BenchmarkReport<ThreadScalingConfig, ThreadScalingResults>; svg: string }> {
   const requests = tileRequests(options);
-  const { repeats, maxThreads, size } = options;
+  const { scalingRepeats: repeats, maxThreads, size } = options;
   log(`thread-scaling: ${size}² px, ${options.iter} iterations, ${requests.length} tiles`);
 
   // The main-thread loop: the kernel with no threads and no scheduler at all.
