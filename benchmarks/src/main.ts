@@ -48,7 +48,8 @@ async function main(): Promise<void> {
     (check) =>
       `${check.met ? "ok  " : "MISS"} ${check.benchmark}: ${check.name} = ${check.value} (target ${check.target})`,
   );
-  if (options.smoke) lines.unshift("smoke run: tiny sizes, so these figures say nothing about speed");
+  if (options.smoke)
+    lines.unshift("smoke run: tiny sizes, so these figures say nothing about speed");
   process.stdout.write(`${lines.join("\n")}\n`);
   log(
     `done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s, results in ${options.out}`,
