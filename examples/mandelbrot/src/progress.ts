@@ -11,7 +11,7 @@ export interface ProgressReporter {
 }
 
 /** At most this many plain lines for a render, however many tiles it has. */
-const PLAIN_LINES = 16;
+const PLAIN_LINES = 8;
 
 export function createProgress(total: number, mode: "auto" | "quiet"): ProgressReporter {
   if (mode === "quiet") return { tileDone() {}, stop() {} };
