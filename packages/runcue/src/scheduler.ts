@@ -91,6 +91,12 @@ const byNotBefore = (a: WorkRecord, b: WorkRecord) => a.notBefore < b.notBefore;
 
 const monotonicNow = () => performance.now();
 
+/**
+ * Timed re-check passes scan every blocked work, so they are spaced by this
+ * fraction of pollInterval; each work's back-off is capped at the rest.
+ */
+const TIMED_PASS_SPACING = 0.2;
+
 /** How many newly due works one pump checks before yielding to the event loop. */
 const INCOMING_BATCH = 20_000;
 
@@ -167,6 +173,7 @@ export class Scheduler {
   private lastForcedPassAt = Number.NEGATIVE_INFINITY;
   private forcedPassSpacing = 0;
   private wakeForced = false;
+  private lastTimedPassAt = Number.NEGATIVE_INFINITY;
 
   private delayTimer: NodeJS.Timeout | undefined = undefined;
   private delayTimerAt = Number.POSITIVE_INFINITY;
@@ -183,6 +190,8 @@ export class Scheduler {
   private lastProgressAt = Date.now();
   private stallWarned = false;
 
+  /** The cap of a not-ready work's back-off. */
+  private readonly maxBackoff: number;
   private idleWaiters: Array<() => void> = [];
   private drainWaiters: Array<() => void> = [];
 
@@ -191,7 +200,9 @@ export class Scheduler {
     private readonly events: Events,
     private readonly settings: SchedulerSettings,
     private readonly tasks: ReadonlyMap<string, RegisteredTask>,
-  ) {}
+  ) {
+    this.maxBackoff = settings.pollInterval * (1 - TIMED_PASS_SPACING);
+  }
 
   get isStarted(): boolean {
     return this.started;
@@ -330,6 +341,7 @@ export class Scheduler {
     this.checkIncoming();
     if (this.recheckForced || this.recheckTimed) {
       const forced = this.recheckForced;
+      if (this.recheckTimed) this.lastTimedPassAt = monotonicNow();
       this.recheckForced = this.recheckTimed = false;
       const passStart = monotonicNow();
       for (const lane of this.lanes) {
@@ -453,17 +465,21 @@ export class Scheduler {
    * finished, or `recheck()`), else those whose back-off is over.
    */
   private recheckLane(lane: Lane, now: number, forced: boolean): void {
-    const survivors: WorkRecord[] = [];
+    const waiting = lane.waiting;
+    let kept = 0;
     let nextDueAt = Number.POSITIVE_INFINITY;
-    for (const record of lane.waiting) {
+    // compacted in place: this loop runs over every blocked work each poll
+    for (let index = 0; index < waiting.length; index++) {
+      const record = waiting[index]!;
       if (record.state !== "pending" || record.place !== Place.Waiting) continue;
       if (forced || record.nextCheckAt <= now) this.check(record, now);
       if (record.state === "pending" && record.place === Place.Waiting) {
-        survivors.push(record);
-        nextDueAt = Math.min(nextDueAt, record.nextCheckAt);
+        waiting[kept++] = record;
+        if (record.nextCheckAt < nextDueAt) nextDueAt = record.nextCheckAt;
       }
     }
-    lane.waiting = survivors;
+    // nothing is appended during the pass (async answers land after it), so truncating is safe
+    waiting.length = kept;
     lane.nextDueAt = nextDueAt;
   }
 
@@ -517,11 +533,9 @@ export class Scheduler {
 
   private markNotReady(record: WorkRecord, lane: Lane, now: number): void {
     record.notReadyCount++;
-    // ask less often the longer it stays not ready, but never less often than pollInterval
-    const backoff = Math.min(
-      this.settings.pollInterval,
-      2 ** Math.min(record.notReadyCount - 1, 30),
-    );
+    // ask less often the longer it stays not ready; capped so that, with timed passes spaced by
+    // the rest of pollInterval, every blocked work is still asked at least every pollInterval
+    const backoff = Math.min(this.maxBackoff, 1 << Math.min(record.notReadyCount - 1, 20));
     record.nextCheckAt = now + backoff;
     if (record.place !== Place.Waiting) {
       record.place = Place.Waiting;
@@ -702,7 +716,10 @@ export class Scheduler {
       if (lane.queue.size > 0 && service?.isRateBound(now)) {
         wakeAt = Math.min(wakeAt, service.nextStartAt(now));
       }
-      if (lane.waiting.length > 0) wakeAt = Math.min(wakeAt, Math.max(lane.nextDueAt, now + 1));
+      if (lane.waiting.length > 0) {
+        const spacedAt = this.lastTimedPassAt + this.settings.pollInterval * TIMED_PASS_SPACING;
+        wakeAt = Math.min(wakeAt, Math.max(lane.nextDueAt, spacedAt, now + 1));
+      }
     }
     if (wakeAt !== Number.POSITIVE_INFINITY) this.armWakeAt(wakeAt, false);
   }

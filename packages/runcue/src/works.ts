@@ -87,6 +87,7 @@ export class WorkRecord {
   /** Monotonic time of the next timed re-check while not ready. */
   nextCheckAt = 0;
   warnedPending = false;
+  private infoView: WorkInfo | undefined = undefined;
   /** The attempt in flight while running. */
   execution: { abort(reason: Error): void } | undefined = undefined;
   waiters:
@@ -128,8 +129,12 @@ export class WorkRecord {
     return work;
   }
 
+  /** What handlers and checks see; one object per attempt, since checks may ask often. */
   info(): WorkInfo {
-    return { id: this.id, task: this.task, params: this.params, attempt: this.attempt };
+    if (this.infoView === undefined || this.infoView.attempt !== this.attempt) {
+      this.infoView = { id: this.id, task: this.task, params: this.params, attempt: this.attempt };
+    }
+    return this.infoView;
   }
 }
 
