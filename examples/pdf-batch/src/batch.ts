@@ -178,9 +178,14 @@ export async function runBatch(
     count(report.skipped, work.task);
     record("skip", work, "artifact up to date");
   });
+  // A page that cannot be read would leave its summary waiting for ever
+  // (until the stall timeout): give up on that summary at once instead.
+  const summaryIds = new Map<string, string>();
   cue.onFailure((work, error) => {
     report.failed++;
     record("failed", work, error.message);
+    const summaryId = summaryIds.get((work.params as { document: string }).document);
+    if (work.task === "extract_page" && summaryId !== undefined) void cue.cancel(summaryId);
   });
 
   cue.start();
@@ -211,6 +216,7 @@ export async function runBatch(
         cue.submit(extractPage, { document, page, out });
       }
       const summaryId = cue.submit(summarize, { document, out, pages: manifest.pages });
+      summaryIds.set(document, summaryId);
       try {
         await cue.result(summaryId);
       } catch {

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +77,28 @@ describe("the PDF batch", () => {
     const report = await runBatch(options);
     expect(extracted(report)).toEqual([`${documents[1]} 3`]);
     expect(report.ran).toEqual({ extract_page: 1, summarize: 1 });
+  });
+
+  it("fails the summary of a document with an unreadable page, not the whole batch", async () => {
+    const layout = documentLayout(options.out, documents[0]!);
+    await writeFile(layout.pagePdf(4), "not a PDF");
+    await rm(layout.pageText(4));
+    const report = await runBatch(options);
+    expect(report.failed).toBe(1);
+    expect(report.events.find((event) => event.event === "failed")).toMatchObject({
+      task: "extract_page",
+      document: documents[0],
+      page: 4,
+    });
+    expect(report.summaries.map((summary) => summary.document)).toEqual([documents[1]]);
+
+    // Deleting the broken page makes the split run again; every page of that document is
+    // then newer than its text, so all of them are extracted again.
+    await rm(layout.pagePdf(4));
+    const repaired = await runBatch(options);
+    expect(repaired.failed).toBe(0);
+    expect(repaired.ran).toEqual({ split_pdf: 1, extract_page: 12, summarize: 1 });
+    expect(repaired.summaries.map((summary) => summary.pages)).toEqual([pages, pages]);
   });
 
   it("generates samples and prints the summaries from the command line", async () => {
