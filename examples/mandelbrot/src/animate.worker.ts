@@ -2,7 +2,8 @@
  * Worker module: writes `mandelbrot.gif`, the tiles appearing one frame at a
  * time in the order they completed (tiles skipped as already valid appear
  * first). The GIF is scaled down to at most {@link MAX_GIF_SIZE} pixels a side;
- * its palette is the colormap itself, since shade indices are palette indices.
+ * its palette is the colormap itself, since shade indices are palette indices,
+ * except the last entry: grey, for tiles not rendered yet (shade 255 shows as 254).
  */
 import gifenc from "gifenc";
 import { writeFileAtomic } from "./artifacts.ts";
@@ -14,6 +15,8 @@ import { readImageShades } from "./stitch.ts";
 export const MAX_GIF_SIZE = 512;
 const FRAME_DELAY = 120;
 const LAST_FRAME_DELAY = 2000;
+const NOT_RENDERED = 255;
+const NOT_RENDERED_COLOUR = [72, 72, 72];
 
 export interface AnimateParams extends RenderSettings {
   tilesDir: string;
@@ -41,14 +44,17 @@ export default async function animate(work: { params: AnimateParams }): Promise<
     palette.push(Array.from(flat.subarray(entry * 3, entry * 3 + 3)));
 
   const encoder = gifenc.GIFEncoder();
-  const canvas = new Uint8Array(gifSize * gifSize);
+  const canvas = new Uint8Array(gifSize * gifSize).fill(NOT_RENDERED);
   encoder.writeFrame(canvas, gifSize, gifSize, { palette, delay: FRAME_DELAY, repeat: 0 });
   order.forEach(({ col, row }, index) => {
     const { x, y, width, height } = tileBounds(size, grid, col, row);
     // The GIF pixels whose sample point (a multiple of step) falls inside this tile.
     for (let gy = Math.ceil(y / step); gy * step < y + height; gy++) {
       for (let gx = Math.ceil(x / step); gx * step < x + width; gx++) {
-        canvas[gy * gifSize + gx] = shades[gy * step * size + gx * step]!;
+        canvas[gy * gifSize + gx] = Math.min(
+          shades[gy * step * size + gx * step]!,
+          NOT_RENDERED - 1,
+        );
       }
     }
     const delay = index === order.length - 1 ? LAST_FRAME_DELAY : FRAME_DELAY;
