@@ -40,8 +40,10 @@ export default async function animate(work: { params: AnimateParams }): Promise<
   const gifSize = Math.ceil(size / step);
   const flat = colormapPalette(colormap);
   const palette: number[][] = [];
-  for (let entry = 0; entry < 256; entry++)
+  for (let entry = 0; entry < NOT_RENDERED; entry++) {
     palette.push(Array.from(flat.subarray(entry * 3, entry * 3 + 3)));
+  }
+  palette.push(NOT_RENDERED_COLOUR);
 
   const encoder = gifenc.GIFEncoder();
   const canvas = new Uint8Array(gifSize * gifSize).fill(NOT_RENDERED);
