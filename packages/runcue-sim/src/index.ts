@@ -4,6 +4,7 @@ export {
   countRateViolations,
   Metrics,
   type ServiceLimits,
+  timingSlack,
 } from "./metrics.js";
 export {
   defaultOptions,

@@ -1,6 +1,6 @@
 import { Cue, parseRate, TimeoutError, type WorkInfo } from "runcue";
 import { cpuWorkerUrl, simulateWithTimer } from "./handlers.js";
-import { Metrics, type ServiceLimits } from "./metrics.js";
+import { Metrics, type ServiceLimits, timingSlack } from "./metrics.js";
 import {
   attemptsPerWork,
   defaultStallTimeout,
@@ -114,6 +114,8 @@ export interface SimulationSummary {
   pending: number;
   /** Rate windows over the limit plus starts over a concurrency limit, as the simulator measured. */
   violations: number;
+  /** A rate window shorter than the interval by less than this (ms) is timing noise, not counted. */
+  timing_slack_ms: number;
   wall_ms: number;
   /** Completed works per second of wall time. */
   throughput: number;
@@ -422,6 +424,7 @@ export async function runSimulation(
     cancelled,
     pending,
     violations,
+    timing_slack_ms: timingSlack,
     wall_ms: Math.round(wall),
     throughput: wall > 0 ? round((outcomes.completed * 1000) / wall) : 0,
     retries,

@@ -1,5 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { countConcurrencyViolations, countRateViolations, Metrics } from "../src/index.js";
+import {
+  countConcurrencyViolations,
+  countRateViolations,
+  Metrics,
+  timingSlack,
+} from "../src/index.js";
 
 describe("the simulator's own limit checks", () => {
   test("N starts spaced exactly one interval apart are within the rate", () => {
@@ -14,6 +19,14 @@ describe("the simulator's own limit checks", () => {
     expect(countRateViolations([0, 10, 999.9, 1500], 2, 1000).count).toBe(1);
     expect(countRateViolations([0, 10, 20, 30], 2, 1000).count).toBe(2);
     expect(countRateViolations([0, 1, 2], 3, 1000).count).toBe(0);
+  });
+
+  test("a window short by less than the timing slack is noise, not a violation", () => {
+    expect(countRateViolations([0, 999.9], 1, 1000, timingSlack)).toEqual({
+      count: 0,
+      closestWindow: 999.9,
+    });
+    expect(countRateViolations([0, 999.5], 1, 1000, timingSlack).count).toBe(1);
   });
 
   test("a slot freed and reused at the same instant is not a concurrency violation", () => {
