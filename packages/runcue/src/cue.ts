@@ -159,8 +159,12 @@ export class Cue {
       );
     }
     const { run, worker } = definition;
-    if ((run === undefined) === (worker === undefined))
+    if ((run === undefined) === (worker === undefined)) {
       throw new Error(messages.taskNeedsOneHandler(name));
+    }
+    if (definition.expose !== undefined && worker === undefined) {
+      throw new Error(messages.exposeNeedsWorker(name));
+    }
     let service: Service | undefined;
     if (definition.uses !== undefined) {
       service = this.services.get(definition.uses);
@@ -175,6 +179,7 @@ export class Cue {
       run: run as RegisteredTask["run"],
       workerPath,
       exportName: definition.export ?? "default",
+      expose: definition.expose,
       service,
       lane: this.lane(service, executor),
       timeout: definition.timeout,

@@ -86,6 +86,8 @@ export const messages = {
     `Worker thread running work ${id} of task "${task}" died: ${reason}`,
   workerOutOfMemory: (task: string, id: string) =>
     `Worker thread running work ${id} of task "${task}" ran out of memory (see the "resourceLimits" option)`,
+  exposeNeedsWorker: (task: string) =>
+    `Task "${task}": "expose" is for worker tasks (a main-thread "run" handler can call the functions directly)`,
   workerPathInvalid: (task: string, value: unknown) =>
     `Task "${task}": "worker" must be a file: URL or an absolute path to a module, got ${quote(value)}`,
 } as const;

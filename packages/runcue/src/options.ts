@@ -169,7 +169,11 @@ export interface RunTaskDefinition<P = unknown, R = unknown> extends TaskOptions
   run: (work: WorkInfo<P>, ctx: TaskContext) => R | Promise<R>;
   worker?: undefined;
   export?: undefined;
+  expose?: undefined;
 }
+
+/** Main-thread functions a worker handler may call as `ctx.main.name(...args)`. */
+export type ExposedFunctions = Record<string, (...args: never[]) => unknown>;
 
 /** A task run by a module in the worker pool (CPU-bound work). */
 export interface WorkerTaskDefinition<P = unknown> extends TaskOptions<P> {
@@ -177,6 +181,13 @@ export interface WorkerTaskDefinition<P = unknown> extends TaskOptions<P> {
   worker: URL | string;
   /** The module's export to call. @default "default" */
   export?: string;
+  /**
+   * Main-thread functions the handler may call through `ctx.main` (over
+   * comlink; each call returns a promise). Arguments and results must be
+   * structured-cloneable.
+   * @example { expose: { lookup: (key: string) => cache.get(key) } }
+   */
+  expose?: ExposedFunctions;
   run?: undefined;
 }
 
@@ -199,6 +210,7 @@ export const taskDefinitionSchema = z
     run: z.custom(isFunction, "expected a function").optional(),
     worker: z.union([z.instanceof(URL), z.string()]).optional(),
     export: z.string().min(1).optional(),
+    expose: z.record(z.string(), z.custom(isFunction, "expected a function")).optional(),
   })
   .strict();
 

@@ -405,7 +405,7 @@ export class Scheduler {
       }
       if (!best || !bestHead) return;
       best.queue.pop();
-      this.startWork(bestHead, best, this.tasks.get(bestHead.task)!);
+      this.startIfStillDue(bestHead, best, now);
       if (this.stopping) return;
     }
   }
@@ -440,7 +440,7 @@ export class Scheduler {
         record.place === Place.Queued &&
         lane.capacity(now) > 0
       ) {
-        this.startWork(record, lane, this.tasks.get(record.task)!);
+        this.startIfStillDue(record, lane, now);
       } else if (record.state === "pending" && record.place === Place.Queued) {
         lane.queue.push(record);
       }
@@ -528,7 +528,24 @@ export class Scheduler {
 
   private markReady(record: WorkRecord, lane: Lane): void {
     record.place = Place.Queued;
+    record.checkedAt = monotonicNow();
     lane.queue.push(record);
+  }
+
+  /**
+   * Starts a ready work taken from its queue. One that waited there longer
+   * than pollInterval is checked again first, so inputs that went bad (or an
+   * output made meanwhile) still decide at the last moment.
+   */
+  private startIfStillDue(record: WorkRecord, lane: Lane, now: number): void {
+    if (now - record.checkedAt <= this.settings.pollInterval) {
+      this.startWork(record, lane, this.tasks.get(record.task)!);
+      return;
+    }
+    record.place = Place.Incoming;
+    this.check(record, now);
+    // still ready and stale: back in its queue with a fresh check, taken again by the next round
+    if ((record.place as Place) === Place.Queued) this.pumpAgain = true;
   }
 
   private markNotReady(record: WorkRecord, lane: Lane, now: number): void {

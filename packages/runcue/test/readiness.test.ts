@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { gate, startedCue } from "./helpers.js";
+import { gate, startedCue, until } from "./helpers.js";
 
 describe("readiness and staleness", () => {
   test("work waits while not ready and runs once an artifact appears from outside (poll)", async () => {
@@ -190,5 +190,26 @@ describe("readiness and staleness", () => {
     cue.submit("slice_apples");
     await cue.result(pie);
     expect(order).toEqual(["slice", "bake"]);
+  });
+
+  test("work that waited in its queue longer than pollInterval is checked again before it starts", async () => {
+    const cue = startedCue({ pollInterval: 20 });
+    cue.service("oven", { concurrent: 1 });
+    const release = gate();
+    let inputValid = true;
+    const started: string[] = [];
+    cue.onStart((work) => started.push(work.task));
+    cue.task("hold", { uses: "oven", run: () => release.promise });
+    cue.task("bake", { uses: "oven", run: async () => "baked", isReady: () => inputValid });
+    cue.submit("hold");
+    const bake = cue.submit("bake");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(cue.debugBlocked()[0]?.reason).toBe("service_full");
+    inputValid = false;
+    release.open();
+    await until(() => cue.debugBlocked()[0]?.reason === "not_ready", "bake to be found not ready");
+    expect(started).toEqual(["hold"]);
+    inputValid = true;
+    await expect(cue.result(bake)).resolves.toBe("baked");
   });
 });

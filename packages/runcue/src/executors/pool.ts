@@ -1,4 +1,6 @@
-import { BroadcastChannel, type ResourceLimits } from "node:worker_threads";
+import { BroadcastChannel, MessageChannel, type ResourceLimits } from "node:worker_threads";
+import * as Comlink from "comlink/dist/esm/comlink.mjs";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { Piscina } from "piscina";
 import { messages } from "../errors.js";
 import {
@@ -90,13 +92,22 @@ export class PoolExecutor implements Executor {
       abortChannel: this.abortChannelName,
       abortedJobs: this.abortedJobs,
     };
+    let closeMain: (() => void) | undefined;
+    if (job.task.expose) {
+      // only tasks that expose functions pay for a channel of their own
+      const { port1, port2 } = new MessageChannel();
+      Comlink.expose(job.task.expose, nodeEndpoint(port1 as never));
+      task.mainPort = port2;
+      closeMain = () => port1.close();
+    }
     return new Promise<unknown>((resolve, reject) => {
       const done = () => {
+        closeMain?.();
         this.inFlight.delete(id);
         this.busy--;
       };
       this.getPool()
-        .run(task, { signal: hardAbort.signal })
+        .run(task, { signal: hardAbort.signal, transferList: task.mainPort ? [task.mainPort] : [] })
         .then(
           (outcome: ThreadOutcome) => {
             const deliver = () => {

@@ -27,6 +27,8 @@ export interface ExecutableTask {
   /** Absolute path of the worker module. */
   readonly workerPath?: string;
   readonly exportName?: string;
+  /** Main-thread functions the worker handler may call. */
+  readonly expose?: Readonly<Record<string, (...args: never[]) => unknown>>;
 }
 
 /** Runs jobs somewhere: on the main thread, in a thread pool, later perhaps elsewhere. */

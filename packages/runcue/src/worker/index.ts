@@ -20,8 +20,17 @@ export interface WorkerWork<P = unknown> {
   readonly attempt: number;
 }
 
-/** The second argument of a worker handler. */
-export interface WorkerContext {
+/** Main-thread functions as a worker sees them: every call returns a promise. */
+export type MainFunctions<M> = {
+  readonly [K in keyof M]: M[K] extends (...args: infer A) => infer R
+    ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
+/** The second argument of a worker handler; `M` types the task's `expose` functions. */
+export interface WorkerContext<M = Record<string, (...args: never[]) => unknown>> {
+  /** The functions the task exposes on the main thread (the `expose` task option), over comlink. */
+  readonly main: MainFunctions<M>;
   /** Aborted on cancel, task timeout or stop timeout; the thread is terminated soon after if the handler goes on. */
   readonly signal: AbortSignal;
   /** Sends `value` to the main thread's `onProgress` listeners, in order, before the work's final event. */

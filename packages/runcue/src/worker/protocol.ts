@@ -1,3 +1,5 @@
+import type { MessagePort } from "node:worker_threads";
+
 /**
  * The messages between the pool executor (main thread) and the thread
  * runtime. Results travel on Piscina's channel; progress on the thread's
@@ -16,6 +18,8 @@ export interface ThreadTask {
    * listened (it was still starting) is found here when the job begins.
    */
   abortedJobs: Int32Array;
+  /** The comlink end for `ctx.main`, when the task exposes main-thread functions. */
+  mainPort?: MessagePort;
 }
 
 /** What the thread runtime returns. `progressCount` lets the main thread deliver progress first. */

@@ -6,6 +6,8 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { BroadcastChannel, parentPort } from "node:worker_threads";
+import * as Comlink from "comlink/dist/esm/comlink.mjs";
+import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import Piscina from "piscina";
 import { messages } from "../errors.js";
 import { isTransfer } from "./index.js";
@@ -21,6 +23,19 @@ type Handler = (
   work: ThreadTask["work"],
   ctx: { signal: AbortSignal; progress(value: unknown): void },
 ) => unknown;
+
+/** `ctx.main` of a task that exposes nothing: any call explains what is missing. */
+const NO_MAIN = new Proxy(
+  {},
+  {
+    get: (_target, name) => () =>
+      Promise.reject(
+        new Error(
+          `ctx.main.${String(name)}: the task exposes no main-thread functions (see the "expose" task option)`,
+        ),
+      ),
+  },
+);
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
 const controllers = new Map<number, AbortController>();
@@ -105,6 +120,7 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
   let progressCount = 0;
   const ctx = {
     signal: controller.signal,
+    main: task.mainPort ? Comlink.wrap(nodeEndpoint(task.mainPort as never)) : NO_MAIN,
     progress(value: unknown) {
       progressCount++;
       const message: ProgressMessage = { runcue: "progress", job: task.job, value };
@@ -128,6 +144,7 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
     outcome = { ok: false, error: serializeError(error), progressCount };
   } finally {
     controllers.delete(task.job);
+    task.mainPort?.close();
   }
   return outcome;
 }
