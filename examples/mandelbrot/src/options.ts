@@ -70,7 +70,7 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     .option(
       "--size <px>",
       "image width and height in pixels",
-      positiveInteger("--size", 32_768),
+      positiveInteger("--size", 16_384),
       2048,
     )
     .option("--iter <n>", "maximum iterations per pixel", positiveInteger("--iter", 1_000_000), 256)
