@@ -82,6 +82,8 @@ export class Lane {
   }
 }
 
+type DueAction = "queue" | "start";
+
 /** Higher priority first, then submission order. */
 function runsBefore(a: WorkRecord, b: WorkRecord): boolean {
   return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
@@ -488,23 +490,29 @@ export class Scheduler {
    * the lane's ready queue to wait for room. Synchronous answers are acted on
    * at once; a promise is awaited with the work marked as being checked.
    */
-  private check(record: WorkRecord, now: number): void {
+  /**
+   * `due` is what happens to a work found ready and stale: by default it
+   * joins its lane's queue; at dispatch it starts at once.
+   */
+  private check(record: WorkRecord, now: number, due: DueAction = "queue"): void {
     const task = this.tasks.get(record.task)!;
     const readiness = askCheck(task.isReady ?? this.isReady, record, false);
-    if (readiness === true) this.checkStaleness(record, task);
+    if (readiness === true) this.checkStaleness(record, task, due);
     else if (readiness === false) this.markNotReady(record, task.lane, now);
     else {
       this.awaitCheck(record, readiness, (ready) => {
-        if (ready) this.checkStaleness(record, task);
+        if (ready) this.checkStaleness(record, task, "queue");
         else this.markNotReady(record, task.lane, monotonicNow());
       });
     }
   }
 
-  private checkStaleness(record: WorkRecord, task: RegisteredTask): void {
+  private checkStaleness(record: WorkRecord, task: RegisteredTask, due: DueAction): void {
     const staleness = askCheck(task.isStale ?? this.isStale, record, true);
-    if (staleness === true) this.markReady(record, task.lane);
-    else if (staleness === false) this.skip(record);
+    if (staleness === true) {
+      if (due === "start") this.startWork(record, task.lane, task);
+      else this.markReady(record, task.lane);
+    } else if (staleness === false) this.skip(record);
     else
       this.awaitCheck(record, staleness, (stale) =>
         stale ? this.markReady(record, task.lane) : this.skip(record),
@@ -543,9 +551,9 @@ export class Scheduler {
       return;
     }
     record.place = Place.Incoming;
-    this.check(record, now);
-    // still ready and stale: back in its queue with a fresh check, taken again by the next round
-    if ((record.place as Place) === Place.Queued) this.pumpAgain = true;
+    // synchronous answers that still say ready and stale start it now; an async one puts it
+    // back in its queue with a fresh check, for a later round
+    this.check(record, now, "start");
   }
 
   private markNotReady(record: WorkRecord, lane: Lane, now: number): void {
