@@ -50,7 +50,7 @@ const RESULTS = fileURLToPath(new URL("../results", import.meta.url));
 
 const FULL: Omit<BenchOptions, "smoke" | "only" | "out"> = {
   repeats: 5,
-  scalingRepeats: 9,
+  scalingRepeats: 15,
   scaleRepeats: 3,
   maxThreads: os.availableParallelism(),
   size: 2048,
@@ -90,7 +90,7 @@ export const USAGE = `Usage: pnpm bench [flags]
   --only NAMES             comma-separated subset of: ${BENCHMARK_NAMES.join(", ")}
   --out DIR                where to write JSON and SVG (default benchmarks/results)
   --repeats N              dispatch measurements per configuration (default 5)
-  --scaling-repeats N      thread-scaling measurements per configuration (default 9)
+  --scaling-repeats N      thread-scaling measurements per configuration (default 15)
   --scale-repeats N        scale measurements per size and mode (default 3)
   --max-threads N          thread scaling from 1 to N threads (default: cores)
   --size PX --iter N --grid N      Mandelbrot workload (default 2048, 256, 8)

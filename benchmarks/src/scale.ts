@@ -198,6 +198,7 @@ async function runIdleCase(
   works: number,
   durationMs: number,
   pollInterval: number,
+  settleMs: number,
 ): Promise<IdleCase> {
   let releaseHolder: () => void = () => {};
   const held = new Promise<void>((resolve) => {
@@ -224,8 +225,8 @@ async function runIdleCase(
   cue.start();
   if (scenario === "service_full") await until(() => holderStarted, 60_000);
   else await until(() => readyChecks >= works, 600_000);
-  // Let the first checks and any start-up back-off settle before measuring.
-  await sleep(Math.min(1_000, durationMs));
+  // Let the back-off of works that keep answering "not ready" grow to its cap before measuring.
+  await sleep(settleMs);
   collectGarbage();
 
   const checksBefore = readyChecks;
@@ -312,11 +313,13 @@ export async function runScale(
     ["not_ready", LONG_POLL_INTERVAL],
   ] as const;
   for (const [scenario, pollInterval] of idleScenarios) {
+    const settleMs = options.smoke ? options.idleDuration : Math.max(1_000, 3 * pollInterval);
     const entry = await runIdleCase(
       scenario,
       options.idleWorks,
       options.idleDuration,
       pollInterval,
+      settleMs,
     );
     idle.push(entry);
     log(
@@ -344,7 +347,7 @@ export async function runScale(
       ),
     );
   }
-  for (const entry of idle) {
+  for (const entry of idle.filter((each) => each.pollInterval === DEFAULT_POLL_INTERVAL)) {
     targets.push(
       target(
         `idle CPU, ${entry.works} works ${entry.scenario}, pollInterval ${entry.pollInterval}`,
