@@ -109,7 +109,7 @@ if ((await readFile(descriptorPath, "utf8").catch(() => "")) !== descriptor) {
  * and the descriptor's. Infinity while the source is missing or made from
  * another input: until it is decoded again, nothing built from it is valid.
  */
-async function validSince(): Promise<number> {
+async function readValidSince(): Promise<number> {
   const [isValid, source, settings] = await Promise.all([
     isSourceValid(sourcePath, input),
     modifiedAt(sourcePath),
@@ -117,6 +117,19 @@ async function validSince(): Promise<number> {
   ]);
   if (!isValid || source === undefined) return Number.POSITIVE_INFINITY;
   return Math.max(source, settings ?? 0);
+}
+
+// Every pending tile asks on every re-check (thousands of times a run), so the answer is kept
+// briefly. Safe: within a run it only goes from Infinity to the time the source was decoded, and
+// that happens only when the source was decoded again, when every output must be rebuilt anyway.
+const VALID_SINCE_REUSE_MS = 25;
+let validSinceCache: { at: number; value: Promise<number> } | undefined;
+function validSince(): Promise<number> {
+  const now = performance.now();
+  if (!validSinceCache || now - validSinceCache.at > VALID_SINCE_REUSE_MS) {
+    validSinceCache = { at: now, value: readValidSince() };
+  }
+  return validSinceCache.value;
 }
 
 async function isFresh(path: string): Promise<boolean> {
