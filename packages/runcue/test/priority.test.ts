@@ -81,14 +81,18 @@ describe("priority", () => {
     expect(order).toEqual(["high", "boom", "low"]);
   });
 
-  test("priority decides among services competing for nothing: each service runs its own queue", async () => {
+  test("services that compete for nothing run side by side, each from its own queue", async () => {
     const cue = startedCue();
     cue.service("a", { concurrent: 1 });
     cue.service("b", { concurrent: 1 });
     const both = gate();
     let running = 0;
-    cue.task("ta", { uses: "a", run: async () => (running++, both.promise) });
-    cue.task("tb", { uses: "b", run: async () => (running++, both.promise) });
+    const run = async () => {
+      running++;
+      await both.promise;
+    };
+    cue.task("ta", { uses: "a", run });
+    cue.task("tb", { uses: "b", run });
     cue.submit("ta");
     cue.submit("tb");
     await new Promise((resolve) => setImmediate(resolve));
