@@ -103,15 +103,18 @@ export function renderSpeedupChart(chart: SpeedupChart): string {
     legend.push({ label: series.label, color: series.color, dashed: false });
   }
 
-  // Values at the last thread count, where the lines end and differences show most.
+  // Values at the last thread count, where the lines end and differences show most; the higher
+  // value is labelled above its point and the others below, so close points keep their labels apart.
   const last = chart.threads.length - 1;
-  chart.series.forEach((series, index) => {
+  const highestAtEnd = Math.max(...chart.series.map((series) => series.values[last] ?? 0));
+  for (const series of chart.series) {
     const value = series.values[last];
-    if (value === undefined) return;
+    if (value === undefined) continue;
+    const offset = value === highestAtEnd ? -8 : 14;
     parts.push(
-      `<text x="${(x(chart.threads[last]!) + 8).toFixed(1)}" y="${(y(value) + (index === 0 ? -8 : 14)).toFixed(1)}" fill="${series.color}" font-weight="600">${value.toFixed(2)}×</text>`,
+      `<text x="${(x(chart.threads[last]!) + 8).toFixed(1)}" y="${(y(value) + offset).toFixed(1)}" fill="${series.color}" font-weight="600">${value.toFixed(2)}×</text>`,
     );
-  });
+  }
 
   legend.forEach((entry, index) => {
     const lx = WIDTH - MARGIN.right + 40;

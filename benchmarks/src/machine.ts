@@ -8,6 +8,8 @@ export interface MachineInfo {
   platform: string;
   node: string;
   date: string;
+  /** 1, 5 and 15 minute load averages when the benchmark ended: above `cores`, others were competing. */
+  loadAverage: number[];
 }
 
 export function describeMachine(): MachineInfo {
@@ -18,5 +20,6 @@ export function describeMachine(): MachineInfo {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     date: new Date().toISOString(),
+    loadAverage: os.loadavg().map((load) => Math.round(load * 100) / 100),
   };
 }

@@ -10,6 +10,7 @@ import { type BenchmarkName, type BenchOptions, parseOptions, USAGE } from "./op
 import { runRateAccuracy } from "./rate-accuracy.ts";
 import { type BenchmarkReport, log, type TargetCheck, toJson, writeResult } from "./report.ts";
 import { runScale } from "./scale.ts";
+import { renderResultsMarkdown } from "./table.ts";
 import { runThreadScaling } from "./thread-scaling.ts";
 
 type Runner = (options: BenchOptions) => Promise<BenchmarkReport<unknown, unknown>>;
@@ -33,8 +34,10 @@ async function main(): Promise<void> {
   }
   const startedAt = performance.now();
   const summary: Array<{ benchmark: string } & TargetCheck> = [];
+  const reports: Partial<Record<BenchmarkName, BenchmarkReport<unknown, unknown>>> = {};
   for (const name of options.only) {
     const report = await RUNNERS[name](options);
+    reports[name] = report;
     log(`  wrote ${await writeResult(options.out, `${name}.json`, toJson(report))}`);
     for (const check of report.targets) summary.push({ benchmark: name, ...check });
   }
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
     "summary.json",
     toJson({ smoke: options.smoke, targets: summary }),
   );
+  log(`  wrote ${await writeResult(options.out, "RESULTS.md", renderResultsMarkdown(reports))}`);
 
   const lines = summary.map(
     (check) =>

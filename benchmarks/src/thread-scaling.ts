@@ -2,8 +2,8 @@
  * Thread scaling: the Mandelbrot example's tiles at 1 … N threads, through
  * runcue worker tasks, through raw Piscina (same kernel, same tiles, all
  * submitted at once so Piscina keeps its own queue) and as a plain loop on the
- * main thread. runcue and Piscina runs are interleaved, alternating which goes
- * first, so background load hits both alike.
+ * main thread. Every configuration is measured in every round, in a rotating
+ * order, so background load hits all of them alike.
  */
 import { DEFAULT_ZOOM, renderTile, type TileRequest } from "@runcue/example-mandelbrot/kernel";
 import { Piscina } from "piscina";
@@ -121,39 +121,50 @@ export async function runThreadScaling(
   const { scalingRepeats: repeats, maxThreads, size } = options;
   log(`thread-scaling: ${size}² px, ${options.iter} iterations, ${requests.length} tiles`);
 
-  // The main-thread loop: the kernel with no threads and no scheduler at all.
-  renderTile(requests[0]!);
-  const mainTimes: number[] = [];
-  for (let repeat = 0; repeat < repeats; repeat++) {
-    mainTimes.push(
-      await timed(() => {
-        for (const request of requests) renderTile(request);
-      }),
-    );
+  // Every configuration lives for the whole benchmark and each repeat runs them all, in a
+  // rotating order, so a burst of background load lands on all of them alike rather than on
+  // one thread count. Idle pools cost nothing: their threads block on Atomics.wait.
+  interface Runner {
+    name: string;
+    threads: number;
+    run(requests: readonly TileRequest[]): Promise<void>;
+    stop(): Promise<unknown>;
+    times: number[];
   }
-  const mainThread = summarise(mainTimes);
-  log(`  main-thread loop: best ${mainThread.bestMs} ms`);
+  const runners: Runner[] = [
+    {
+      name: "main",
+      threads: 0,
+      // The main-thread loop: the kernel with no threads and no scheduler at all.
+      run: async (all) => {
+        for (const request of all) renderTile(request);
+      },
+      stop: async () => undefined,
+      times: [],
+    },
+  ];
+  for (let threads = 1; threads <= maxThreads; threads++) {
+    runners.push({ name: "runcue", threads, ...createRuncueRunner(threads, size), times: [] });
+    runners.push({ name: "piscina", threads, ...createPiscinaRunner(threads, size), times: [] });
+  }
+  // Warm-up: threads started, modules loaded, kernel compiled, everywhere.
+  for (const runner of runners) await runner.run(requests);
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (let offset = 0; offset < runners.length; offset++) {
+      const runner = runners[(repeat + offset) % runners.length]!;
+      runner.times.push(await timed(() => runner.run(requests)));
+    }
+  }
+  for (const runner of runners) await runner.stop();
 
+  const mainThread = summarise(runners[0]!.times);
+  log(`  main-thread loop: best ${mainThread.bestMs} ms`);
   const rows: Omit<ThreadRow, "speedup" | "efficiency">[] = [];
   for (let threads = 1; threads <= maxThreads; threads++) {
-    const runcue = createRuncueRunner(threads, size);
-    const piscina = createPiscinaRunner(threads, size);
-    // Warm-up: threads started, modules loaded, kernel compiled, in both.
-    await runcue.run(requests);
-    await piscina.run(requests);
-    const runcueTimes: number[] = [];
-    const piscinaTimes: number[] = [];
-    for (let repeat = 0; repeat < repeats; repeat++) {
-      const order = repeat % 2 === 0 ? ["runcue", "piscina"] : ["piscina", "runcue"];
-      for (const who of order) {
-        if (who === "runcue") runcueTimes.push(await timed(() => runcue.run(requests)));
-        else piscinaTimes.push(await timed(() => piscina.run(requests)));
-      }
-    }
-    await runcue.stop();
-    await piscina.stop();
-    const runcueTimings = summarise(runcueTimes);
-    const piscinaTimings = summarise(piscinaTimes);
+    const timesOf = (name: string) =>
+      runners.find((runner) => runner.name === name && runner.threads === threads)!.times;
+    const runcueTimings = summarise(timesOf("runcue"));
+    const piscinaTimings = summarise(timesOf("piscina"));
     rows.push({
       threads,
       runcue: runcueTimings,
