@@ -32,7 +32,14 @@ import {
   Scheduler,
 } from "./scheduler.js";
 import { Service } from "./services.js";
-import { type Work, type WorkId, WorkRecord, type WorkState, WorkStore } from "./works.js";
+import {
+  type StateCounts,
+  type Work,
+  type WorkId,
+  WorkRecord,
+  type WorkState,
+  WorkStore,
+} from "./works.js";
 
 declare const taskTypes: unique symbol;
 
@@ -52,13 +59,7 @@ export interface ListFilter {
 }
 
 /** What `cue.stats()` returns. Counts are of all works ever submitted; `completed` includes `skipped`. */
-export interface CueStats {
-  pending: number;
-  running: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  skipped: number;
+export interface CueStats extends StateCounts {
   services: Record<string, ServiceStats>;
   threads: { size: number; busy: number };
 }

@@ -1,3 +1,4 @@
+import { Alarm } from "./alarm.js";
 import { CancelledError, messages, TimeoutError } from "./errors.js";
 import type { Events } from "./events.js";
 import type { ExecutableTask, Executor, Job } from "./executors/types.js";
@@ -177,12 +178,9 @@ export class Scheduler {
   private wakeForced = false;
   private lastTimedPassAt = Number.NEGATIVE_INFINITY;
 
-  private delayTimer: NodeJS.Timeout | undefined = undefined;
-  private delayTimerAt = Number.POSITIVE_INFINITY;
-  private wakeTimer: NodeJS.Timeout | undefined = undefined;
-  private wakeTimerAt = Number.POSITIVE_INFINITY;
-  private watchTimer: NodeJS.Timeout | undefined = undefined;
-  private watchTimerAt = Number.POSITIVE_INFINITY;
+  private readonly delayAlarm = new Alarm(() => this.pump(), Date.now);
+  private readonly wakeAlarm = new Alarm(() => this.wake(), monotonicNow);
+  private readonly watchAlarm = new Alarm(() => this.checkWatch(), Date.now);
 
   /** Pending works in the order they became due, for pending warnings and timeouts. */
   private readonly pendingOrder: WorkRecord[] = [];
@@ -237,7 +235,7 @@ export class Scheduler {
     record.notReadyCount = 0;
     this.incoming.push(record);
     this.watchPending(record);
-    if (this.hasWatch && !this.watchTimer) this.armWatchTimer();
+    if (this.hasWatch && !this.watchAlarm.isSet) this.armWatchTimer();
     this.schedulePump();
   }
 
@@ -297,11 +295,9 @@ export class Scheduler {
   }
 
   private clearTimers(): void {
-    clearTimeout(this.delayTimer);
-    clearTimeout(this.wakeTimer);
-    clearTimeout(this.watchTimer);
-    this.delayTimer = this.wakeTimer = this.watchTimer = undefined;
-    this.delayTimerAt = this.wakeTimerAt = this.watchTimerAt = Number.POSITIVE_INFINITY;
+    this.delayAlarm.clear();
+    this.wakeAlarm.clear();
+    this.watchAlarm.clear();
   }
 
   // ── the pump: decide what runs ──────────────────────────────────────
@@ -714,23 +710,8 @@ export class Scheduler {
       this.delayed.pop();
       head = this.delayed.peek();
     }
-    if (!head) {
-      clearTimeout(this.delayTimer);
-      this.delayTimer = undefined;
-      this.delayTimerAt = Number.POSITIVE_INFINITY;
-      return;
-    }
-    if (this.delayTimer && this.delayTimerAt <= head.notBefore) return;
-    clearTimeout(this.delayTimer);
-    this.delayTimerAt = head.notBefore;
-    this.delayTimer = setTimeout(
-      () => {
-        this.delayTimer = undefined;
-        this.delayTimerAt = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      Math.max(0, head.notBefore - Date.now()),
-    );
+    if (head) this.delayAlarm.ringAt(head.notBefore);
+    else this.delayAlarm.clear();
   }
 
   /** One timer for rate windows reopening and timed re-checks of not-ready work. */
@@ -752,20 +733,14 @@ export class Scheduler {
   private armWakeAt(at: number, forced: boolean): void {
     if (!this.started || this.stopping) return;
     if (forced) this.wakeForced = true;
-    if (this.wakeTimer && this.wakeTimerAt <= at) return;
-    clearTimeout(this.wakeTimer);
-    this.wakeTimerAt = at;
-    this.wakeTimer = setTimeout(
-      () => {
-        this.wakeTimer = undefined;
-        this.wakeTimerAt = Number.POSITIVE_INFINITY;
-        if (this.wakeForced) this.recheckForced = true;
-        else this.recheckTimed = true;
-        this.wakeForced = false;
-        this.pump();
-      },
-      Math.max(0, Math.ceil(at - monotonicNow())),
-    );
+    this.wakeAlarm.ringAt(at);
+  }
+
+  private wake(): void {
+    if (this.wakeForced) this.recheckForced = true;
+    else this.recheckTimed = true;
+    this.wakeForced = false;
+    this.pump();
   }
 
   // ── pending and stall watch ─────────────────────────────────────────
@@ -812,17 +787,7 @@ export class Scheduler {
         at = Math.min(at, this.pendingOrderSince[index]! + pendingTimeout);
     }
     if (at === Number.POSITIVE_INFINITY) return;
-    if (this.watchTimer && this.watchTimerAt <= at) return;
-    clearTimeout(this.watchTimer);
-    this.watchTimerAt = at;
-    this.watchTimer = setTimeout(
-      () => {
-        this.watchTimer = undefined;
-        this.watchTimerAt = Number.POSITIVE_INFINITY;
-        this.checkWatch();
-      },
-      Math.max(0, at - Date.now()),
-    );
+    this.watchAlarm.ringAt(at);
   }
 
   /** The first entry from `from` that is still the work's current pending period. */
@@ -860,32 +825,20 @@ export class Scheduler {
     const now = Date.now();
     const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
     if (pendingWarnAfter !== undefined) {
-      for (;;) {
-        const index = this.livePendingIndex(this.pendingWarnHead, true);
-        if (index >= this.pendingOrder.length) break;
-        const since = this.pendingOrderSince[index]!;
-        if (since + pendingWarnAfter > now) break;
-        const record = this.pendingOrder[index]!;
+      this.forEachPendingLongerThan(pendingWarnAfter, true, now, (record, pendingFor) => {
         record.warnedPending = true;
         this.warn(
           "pendingWarning",
-          () => messages.pendingWarning(record.task, record.id, now - since),
-          [record.snapshot(), now - since],
+          () => messages.pendingWarning(record.task, record.id, pendingFor),
+          [record.snapshot(), pendingFor],
         );
-      }
+      });
     }
     if (pendingTimeout !== undefined) {
-      for (;;) {
-        const index = this.livePendingIndex(this.pendingOrderHead, false);
-        if (index >= this.pendingOrder.length) break;
-        const since = this.pendingOrderSince[index]!;
-        if (since + pendingTimeout > now) break;
-        const record = this.pendingOrder[index]!;
-        this.fail(
-          record,
-          new TimeoutError("pending", messages.pendingTimeout(record.task, record.id, now - since)),
-        );
-      }
+      this.forEachPendingLongerThan(pendingTimeout, false, now, (record, pendingFor) => {
+        const message = messages.pendingTimeout(record.task, record.id, pendingFor);
+        this.fail(record, new TimeoutError("pending", message));
+      });
     }
     const sinceProgress = now - this.lastProgressAt;
     const pendingCount = this.store.counts.pending;
@@ -911,6 +864,29 @@ export class Scheduler {
       }
     }
     this.armWatchTimer();
+  }
+
+  /**
+   * Visits, oldest first, the works pending for at least `limit` ms that are
+   * not yet warned (`forWarning`) or not yet failed. `act` must take each out
+   * of that set, or the walk would not move on.
+   */
+  private forEachPendingLongerThan(
+    limit: number,
+    forWarning: boolean,
+    now: number,
+    act: (record: WorkRecord, pendingFor: number) => void,
+  ): void {
+    for (;;) {
+      const index = this.livePendingIndex(
+        forWarning ? this.pendingWarnHead : this.pendingOrderHead,
+        forWarning,
+      );
+      if (index >= this.pendingOrder.length) return;
+      const since = this.pendingOrderSince[index]!;
+      if (since + limit > now) return;
+      act(this.pendingOrder[index]!, now - since);
+    }
   }
 
   private warn<E extends "pendingWarning" | "stallWarning">(
