@@ -24,6 +24,12 @@ export interface RateAccuracyResults {
   mostInAnyWindowDateNow: number;
   /** Starts above the limit in the worst window (0 when the guarantee holds). */
   excessStarts: number;
+  /**
+   * The shortest time from a start to the start `limit` places later: at least the interval when
+   * the guarantee holds. Below it, by how much says whether a violation is a real burst or
+   * clock-reading jitter between the limiter and the `onStart` listener.
+   */
+  closestSpanMs: number;
   /** Starts in each successive interval after `start()`. */
   startsPerInterval: number[];
   /** From `start()` to the first start. */
@@ -63,6 +69,10 @@ export async function runRateAccuracy(
   const inTime = startTimes.filter((time) => time - startedAt < duration);
   const most = mostInAnyWindow(startTimes, interval);
   const mostDateNow = mostInAnyWindow(startDates, interval);
+  let closestSpan = Number.POSITIVE_INFINITY;
+  for (let index = 0; index + limit < startTimes.length; index++) {
+    closestSpan = Math.min(closestSpan, startTimes[index + limit]! - startTimes[index]!);
+  }
   const startsPerInterval = Array.from({ length: Math.ceil(duration / interval) }, () => 0);
   for (const time of inTime) {
     const bucket = Math.floor((time - startedAt) / interval);
@@ -76,11 +86,12 @@ export async function runRateAccuracy(
     mostInAnyWindow: most,
     mostInAnyWindowDateNow: mostDateNow,
     excessStarts: Math.max(0, most - limit, mostDateNow - limit),
+    closestSpanMs: round(closestSpan, 3),
     startsPerInterval,
     firstStartMs: round((startTimes[0] ?? Number.NaN) - startedAt, 2),
   };
   log(
-    `rate-accuracy ${limit}/${interval} ms for ${duration} ms: ${results.starts} starts, utilisation ${(results.utilisation * 100).toFixed(1)}%, most in any window ${most} (Date.now: ${mostDateNow})`,
+    `rate-accuracy ${limit}/${interval} ms for ${duration} ms: ${results.starts} starts, utilisation ${(results.utilisation * 100).toFixed(1)}%, most in any window ${most} (Date.now: ${mostDateNow}), closest span of ${limit + 1} starts ${results.closestSpanMs} ms`,
   );
 
   return makeReport(
