@@ -254,23 +254,27 @@ async function runIdleCase(
   return result;
 }
 
+function growthBetween(mode: ScaleMode, from: ScaleCase, to: ScaleCase): Growth {
+  const timeRatio = to.totalMs / from.totalMs;
+  const tenfolds = Math.log10(to.works / from.works);
+  return {
+    mode,
+    from: from.works,
+    to: to.works,
+    timeRatio: round(timeRatio, 2),
+    perTenfold: round(timeRatio ** (1 / tenfolds), 2),
+  };
+}
+
+/** Growth between consecutive sizes of each mode, then from the smallest to the largest. */
 function growthOf(cases: readonly ScaleCase[]): Growth[] {
   const growth: Growth[] = [];
   for (const mode of SCALE_MODES) {
     const ofMode = cases.filter((entry) => entry.mode === mode).sort((a, b) => a.works - b.works);
     for (let index = 1; index < ofMode.length; index++) {
-      const from = ofMode[index - 1]!;
-      const to = ofMode[index]!;
-      const timeRatio = to.totalMs / from.totalMs;
-      const tenfolds = Math.log10(to.works / from.works);
-      growth.push({
-        mode,
-        from: from.works,
-        to: to.works,
-        timeRatio: round(timeRatio, 2),
-        perTenfold: round(timeRatio ** (1 / tenfolds), 2),
-      });
+      growth.push(growthBetween(mode, ofMode[index - 1]!, ofMode[index]!));
     }
+    if (ofMode.length > 2) growth.push(growthBetween(mode, ofMode[0]!, ofMode.at(-1)!));
   }
   return growth;
 }

@@ -104,11 +104,26 @@ function scale(report: BenchmarkReport<unknown, unknown>): string {
       ["works, mode", "total time", "heap per pending work", "peak heap", "time growth per 10×"],
       rows,
     ),
+    ...overall(results),
     "",
     "**Idle CPU** of a started cue with nothing able to start, over a few seconds:",
     "",
     table(["waiting", "pollInterval", "CPU (% of a core)", ""], idleRows),
   ].join("\n");
+}
+
+/** The smallest-to-largest growth of each mode, when the run had more than two sizes. */
+function overall(results: ScaleResults): string[] {
+  const sizes = [...new Set(results.cases.map((entry) => entry.works))];
+  if (sizes.length < 3) return [];
+  const first = Math.min(...sizes);
+  const last = Math.max(...sizes);
+  const steps = results.growth.filter((step) => step.from === first && step.to === last);
+  const parts = steps.map((step) => `${step.mode} ${times(step.perTenfold, 1)}`);
+  return [
+    "",
+    `From ${shortCount(first)} to ${shortCount(last)}, time per 10×: ${parts.join(", ")}.`,
+  ];
 }
 
 function rateAccuracy(report: BenchmarkReport<unknown, unknown>): string {
@@ -118,13 +133,20 @@ function rateAccuracy(report: BenchmarkReport<unknown, unknown>): string {
     `**Rate accuracy**: a saturated service at ${config.limit} per ${config.intervalMs} ms for ${config.durationMs / 1000} s.`,
     "",
     table(
-      ["starts", "allowed", "utilisation", `most starts in any ${config.intervalMs} ms window`],
+      [
+        "starts",
+        "allowed",
+        "utilisation",
+        `most starts in any ${config.intervalMs} ms window`,
+        `closest span of ${config.limit + 1} starts`,
+      ],
       [
         [
           `${results.starts}`,
           `${results.allowed}`,
           `${(results.utilisation * 100).toFixed(1)}%`,
           `${results.mostInAnyWindow} (limit ${config.limit})`,
+          `${results.closestSpanMs} ms`,
         ],
       ],
     ),
