@@ -135,8 +135,8 @@ export interface SimulationSummary {
   services: Record<string, ServiceSummary>;
   tasks: Record<string, { submitted: number; completed: number; failed: number; skipped: number }>;
   /**
-   * The library's own counts (`cue.stats()`) at the end, for comparison; note that runcue counts
-   * skipped works in `completed` too.
+   * The library's own counts (`cue.stats()`) at the end, for comparison; they are disjoint like
+   * this summary's (`completed` works ran, `skipped` ones did not).
    */
   runcue_stats: {
     pending: number;

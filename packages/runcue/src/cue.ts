@@ -58,7 +58,11 @@ export interface ListFilter {
   limit?: number;
 }
 
-/** What `cue.stats()` returns. Counts are of all works ever submitted; `completed` includes `skipped`. */
+/**
+ * What `cue.stats()` returns. Counts are of all works ever submitted and are
+ * disjoint: `completed` works ran, `skipped` ones did not (their state is
+ * "completed" too), so the six counts add up to the works submitted.
+ */
 export interface CueStats extends StateCounts {
   services: Record<string, ServiceStats>;
   threads: { size: number; busy: number };

@@ -140,7 +140,10 @@ export class WorkRecord {
   }
 }
 
-/** Counts of works by state, kept as they change. */
+/**
+ * Counts of works by outcome, kept as they change. They are disjoint:
+ * `completed` counts works that ran, `skipped` those `isStale` skipped.
+ */
 export interface StateCounts {
   pending: number;
   running: number;
@@ -219,8 +222,9 @@ export class WorkStore {
     record.result = outcome.result;
     record.error = outcome.error;
     record.skipped = outcome.skipped === true;
-    this.counts[state]++;
+    // disjoint counts: a skipped work is state "completed" but counted as skipped only
     if (record.skipped) this.counts.skipped++;
+    else this.counts[state]++;
     const waiters = record.waiters;
     record.waiters = undefined;
     if (waiters) {
