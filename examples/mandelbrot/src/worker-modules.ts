@@ -64,6 +64,11 @@ async function bundle(outDir: string): Promise<void> {
     await rm(building, { recursive: true, force: true });
     if (!existsSync(outDir)) throw error;
   }
+  // Bundles of older sources are never used again.
+  for (const name of await readdir(cacheDir)) {
+    const path = join(cacheDir, name);
+    if (path !== outDir && !name.endsWith(".tmp")) await rm(path, { recursive: true, force: true });
+  }
 }
 
 /** The worker module of each task: bundled JavaScript, or the `.ts` sources when asked or when bundling fails. */
