@@ -8,6 +8,7 @@ import {
   deserializeError,
   isProgressMessage,
   type ThreadOutcome,
+  type ThreadSetup,
   type ThreadTask,
 } from "../worker/protocol.js";
 import type { Executor, Job } from "./types.js";
@@ -29,6 +30,32 @@ interface InFlight {
 let poolCount = 0;
 
 /**
+ * The signal handed to Piscina to terminate a thread after the grace. Piscina
+ * only needs `aborted`, `reason` and one listener, so this costs less than an
+ * AbortController per job.
+ */
+class TerminationSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listener: (() => void) | undefined = undefined;
+
+  addEventListener(_type: "abort", listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.listener?.();
+  }
+}
+
+/**
  * Runs `worker` tasks in a Piscina pool, one job a thread. The scheduler
  * hands it a job only when `freeSlots()` says a thread is free, so Piscina's
  * own queue stays empty and nothing is prefetched.
@@ -42,6 +69,10 @@ export class PoolExecutor implements Executor {
   private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
   private abortChannel: BroadcastChannel | undefined;
   private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
+  private readonly setup: ThreadSetup = {
+    abortChannel: this.abortChannelName,
+    abortedJobs: this.abortedJobs,
+  };
 
   constructor(private readonly options: PoolOptions) {}
 
@@ -62,6 +93,7 @@ export class PoolExecutor implements Executor {
         concurrentTasksPerWorker: 1,
         idleTimeout: Number.POSITIVE_INFINITY,
         resourceLimits: this.options.resourceLimits,
+        workerData: this.setup,
       });
       this.pool.on("message", (message: unknown) => {
         if (isProgressMessage(message)) this.onProgress(message.job, message.value);
@@ -77,7 +109,7 @@ export class PoolExecutor implements Executor {
     const entry: InFlight = { job, progressReceived: 0, deliverWhenCaughtUp: undefined };
     this.inFlight.set(id, entry);
     this.busy++;
-    const hardAbort = new AbortController();
+    const hardAbort = new TerminationSignal();
     job.onAbort = () => {
       this.broadcastAbort(id, job.signal.reason);
       // a handler that does not return within the grace is stopped by terminating its thread
@@ -89,8 +121,6 @@ export class PoolExecutor implements Executor {
       path: job.task.workerPath!,
       exportName: job.task.exportName ?? "default",
       work: job.work as ThreadTask["work"],
-      abortChannel: this.abortChannelName,
-      abortedJobs: this.abortedJobs,
     };
     let closeMain: (() => void) | undefined;
     if (job.task.expose) {
@@ -107,7 +137,10 @@ export class PoolExecutor implements Executor {
         this.busy--;
       };
       this.getPool()
-        .run(task, { signal: hardAbort.signal, transferList: task.mainPort ? [task.mainPort] : [] })
+        .run(task, {
+          signal: hardAbort as never,
+          transferList: task.mainPort ? [task.mainPort] : [],
+        })
         .then(
           (outcome: ThreadOutcome) => {
             const deliver = () => {
@@ -120,7 +153,7 @@ export class PoolExecutor implements Executor {
           },
           (error: unknown) => {
             done();
-            reject(this.describeThreadError(job, error, hardAbort.signal));
+            reject(this.describeThreadError(job, error, hardAbort));
           },
         );
     });
@@ -147,7 +180,7 @@ export class PoolExecutor implements Executor {
     this.abortChannel.postMessage(message);
   }
 
-  private describeThreadError(job: Job, error: unknown, hardAbort: AbortSignal): Error {
+  private describeThreadError(job: Job, error: unknown, hardAbort: TerminationSignal): Error {
     if (hardAbort.aborted)
       return hardAbort.reason instanceof Error
         ? hardAbort.reason

@@ -12,14 +12,18 @@ export interface ThreadTask {
   path: string;
   exportName: string;
   work: { id: string; task: string; params: unknown; attempt: number };
-  abortChannel: string;
-  /**
-   * Aborted job ids, slot `job % length`: an abort announced before the thread
-   * listened (it was still starting) is found here when the job begins.
-   */
-  abortedJobs: Int32Array;
   /** The comlink end for `ctx.main`, when the task exposes main-thread functions. */
   mainPort?: MessagePort;
+}
+
+/** What every thread of a pool gets once, as its `workerData`. */
+export interface ThreadSetup {
+  abortChannel: string;
+  /**
+   * Aborted job ids, slot `job % length`: an abort announced before the job
+   * reached its thread is found here when the job begins.
+   */
+  abortedJobs: Int32Array;
 }
 
 /** What the thread runtime returns. `progressCount` lets the main thread deliver progress first. */

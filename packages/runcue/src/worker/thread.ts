@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { BroadcastChannel, parentPort } from "node:worker_threads";
+import { BroadcastChannel, parentPort, workerData } from "node:worker_threads";
 import * as Comlink from "comlink/dist/esm/comlink.mjs";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import Piscina from "piscina";
@@ -16,6 +16,7 @@ import {
   type ProgressMessage,
   serializeError,
   type ThreadOutcome,
+  type ThreadSetup,
   type ThreadTask,
 } from "./protocol.js";
 
@@ -38,23 +39,40 @@ const NO_MAIN = new Proxy(
 );
 
 const modules = new Map<string, Promise<Record<string, unknown>>>();
-const controllers = new Map<number, AbortController>();
-let abortChannel: BroadcastChannel | undefined;
+const handlers = new Map<string, Handler>();
 let tsxRegistered = false;
 
-function listenForAborts(name: string): void {
-  if (abortChannel) return;
-  abortChannel = new BroadcastChannel(name);
-  abortChannel.unref();
-  abortChannel.onmessage = (event) => {
-    const { job, name: errorName, message } = (event as { data: AbortMessage }).data;
-    const controller = controllers.get(job);
-    if (!controller) return;
-    const reason = new Error(message);
-    reason.name = errorName;
-    controller.abort(reason);
-  };
+/** One job's abort state; its AbortController is made only if the handler reads `ctx.signal`. */
+class JobSignal {
+  private controller: AbortController | undefined = undefined;
+  private reason: Error | undefined = undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: Error): void {
+    this.reason ??= reason;
+    this.controller?.abort(reason);
+  }
 }
+
+const jobs = new Map<number, JobSignal>();
+const { abortChannel: abortChannelName, abortedJobs } = workerData as ThreadSetup;
+
+// listening from the thread's first moment; a job aborted before it arrived is in abortedJobs
+const abortChannel = new BroadcastChannel(abortChannelName);
+abortChannel.unref();
+abortChannel.onmessage = (event) => {
+  const { job, name, message } = (event as { data: AbortMessage }).data;
+  const reason = new Error(message);
+  reason.name = name;
+  jobs.get(job)?.abort(reason);
+};
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
@@ -106,30 +124,33 @@ async function loadHandler(path: string, exportName: string): Promise<Handler> {
     const found = Object.keys(module).filter((key) => typeof module[key] === "function");
     throw new Error(messages.workerExportMissing(path, exportName, found));
   }
+  handlers.set(`${exportName}\u0000${path}`, handler as Handler);
   return handler as Handler;
 }
 
 export default async function runInThread(task: ThreadTask): Promise<unknown> {
-  listenForAborts(task.abortChannel);
-  const controller = new AbortController();
-  controllers.set(task.job, controller);
-  const { abortedJobs } = task;
+  const jobSignal = new JobSignal();
+  jobs.set(task.job, jobSignal);
   if (Atomics.load(abortedJobs, task.job % abortedJobs.length) === task.job) {
-    controller.abort(Object.assign(new Error("aborted before it started"), { name: "AbortError" }));
+    jobSignal.abort(Object.assign(new Error("aborted before it started"), { name: "AbortError" }));
   }
   let progressCount = 0;
   const ctx = {
-    signal: controller.signal,
-    main: task.mainPort ? Comlink.wrap(nodeEndpoint(task.mainPort as never)) : NO_MAIN,
+    get signal() {
+      return jobSignal.signal;
+    },
     progress(value: unknown) {
       progressCount++;
       const message: ProgressMessage = { runcue: "progress", job: task.job, value };
       parentPort!.postMessage(message);
     },
+    main: task.mainPort ? Comlink.wrap(nodeEndpoint(task.mainPort as never)) : NO_MAIN,
   };
   let outcome: ThreadOutcome;
   try {
-    const handler = await loadHandler(task.path, task.exportName);
+    const handler =
+      handlers.get(`${task.exportName}\u0000${task.path}`) ??
+      (await loadHandler(task.path, task.exportName));
     const value = await handler(task.work, ctx);
     if (isTransfer(value)) {
       outcome = { ok: true, value: value.value, progressCount };
@@ -143,7 +164,7 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
   } catch (error) {
     outcome = { ok: false, error: serializeError(error), progressCount };
   } finally {
-    controllers.delete(task.job);
+    jobs.delete(task.job);
     task.mainPort?.close();
   }
   return outcome;
