@@ -178,6 +178,8 @@ const thumbnail = cue.task<ThumbnailParams, Written>("thumbnail", {
 
 /** What happened to each step, for the summary: counts and the span from first start to last finish. */
 interface StepRecord {
+  /** Works submitted for this step. */
+  total: number;
   built: number;
   skipped: number;
   firstStart?: number;
@@ -191,7 +193,7 @@ const stepOf = (work: { task: string; params: unknown }): string => {
 const record = (name: string): StepRecord => {
   let step = steps.get(name);
   if (!step) {
-    step = { built: 0, skipped: 0 };
+    step = { total: 0, built: 0, skipped: 0 };
     steps.set(name, step);
   }
   return step;
@@ -200,19 +202,37 @@ cue.onStart((work) => {
   const step = record(stepOf(work));
   step.firstStart ??= performance.now();
 });
+/** One line on stderr as each step finishes, so a long run shows it is moving. */
+function noteIfDone(name: string, step: StepRecord): void {
+  if (options.json || step.built + step.skipped !== step.total) return;
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(2);
+  process.stderr.write(
+    `${seconds.padStart(6)} s  ${name} done (${step.built} built, ${step.skipped} skipped)\n`,
+  );
+}
 cue.onComplete((work) => {
-  const step = record(stepOf(work));
+  const name = stepOf(work);
+  const step = record(name);
   step.built++;
   step.lastEnd = performance.now();
+  noteIfDone(name, step);
 });
 cue.onSkip((work) => {
-  record(stepOf(work)).skipped++;
+  const name = stepOf(work);
+  const step = record(name);
+  step.skipped++;
+  noteIfDone(name, step);
 });
 
 const ids: Array<Promise<unknown>> = [];
-const track = (id: string) => ids.push(cue.result(id));
-if (!options.input) track(cue.submit(generate, { path: input, size: options.sampleSize }));
-track(cue.submit(decode, { input, sourcePath }));
+const track = (id: string, step: string) => {
+  record(step).total++;
+  ids.push(cue.result(id));
+};
+if (!options.input) {
+  track(cue.submit(generate, { path: input, size: options.sampleSize }), "generate");
+}
+track(cue.submit(decode, { input, sourcePath }), "decode");
 
 const pathOf = (tile: TileAddress) => tilePath(pyramidDir, tile, format);
 for (const tile of tilesOf(top)) {
@@ -225,6 +245,7 @@ for (const tile of tilesOf(top)) {
       path: pathOf(tile),
       level: top.level,
     }),
+    `level ${top.level}`,
   );
 }
 // Top level first, then each level below: the order they can run in.
@@ -247,6 +268,7 @@ for (let index = levels.length - 2; index >= 0; index--) {
         path: pathOf(tile),
         level: level.level,
       }),
+      `level ${level.level}`,
     );
   }
 }
@@ -266,6 +288,7 @@ for (const size of options.thumbnails) {
       ...dimensions,
       path: join(thumbnailDir, `${size}.${extensionOf(format)}`),
     }),
+    "thumbnail",
   );
 }
 

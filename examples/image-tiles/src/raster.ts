@@ -54,24 +54,38 @@ export function halve(source: Raster): Raster {
 /** Resizes with bilinear sampling: good for factors between 1/2 and 2, which is all thumbnails use. */
 export function resize(source: Raster, width: number, height: number): Raster {
   const target = createRaster(width, height);
+  // Per column: the two source columns (as byte offsets in a row) and the weight of the right one.
+  const lefts = new Int32Array(width);
+  const rights = new Int32Array(width);
+  const rightWeights = new Float64Array(width);
   const scaleX = source.width / width;
+  for (let x = 0; x < width; x++) {
+    const sourceX = Math.min(Math.max((x + 0.5) * scaleX - 0.5, 0), source.width - 1);
+    const left = Math.floor(sourceX);
+    lefts[x] = left * 4;
+    rights[x] = Math.min(left + 1, source.width - 1) * 4;
+    rightWeights[x] = sourceX - left;
+  }
   const scaleY = source.height / height;
+  const rowBytes = source.width * 4;
+  const { data } = source;
+  let out = 0;
   for (let y = 0; y < height; y++) {
     const sourceY = Math.min(Math.max((y + 0.5) * scaleY - 0.5, 0), source.height - 1);
     const top = Math.floor(sourceY);
-    const bottom = Math.min(top + 1, source.height - 1);
+    const topRow = top * rowBytes;
+    const bottomRow = Math.min(top + 1, source.height - 1) * rowBytes;
     const fy = sourceY - top;
     for (let x = 0; x < width; x++) {
-      const sourceX = Math.min(Math.max((x + 0.5) * scaleX - 0.5, 0), source.width - 1);
-      const left = Math.floor(sourceX);
-      const right = Math.min(left + 1, source.width - 1);
-      const fx = sourceX - left;
-      const out = (y * width + x) * 4;
+      const fx = rightWeights[x]!;
+      const left = lefts[x]!;
+      const right = rights[x]!;
       for (let channel = 0; channel < 4; channel++) {
-        const at = (px: number, py: number) => source.data[(py * source.width + px) * 4 + channel]!;
-        const upper = at(left, top) * (1 - fx) + at(right, top) * fx;
-        const lower = at(left, bottom) * (1 - fx) + at(right, bottom) * fx;
-        target.data[out + channel] = Math.round(upper * (1 - fy) + lower * fy);
+        const upper =
+          data[topRow + left + channel]! * (1 - fx) + data[topRow + right + channel]! * fx;
+        const lower =
+          data[bottomRow + left + channel]! * (1 - fx) + data[bottomRow + right + channel]! * fx;
+        target.data[out++] = Math.round(upper * (1 - fy) + lower * fy);
       }
     }
   }
