@@ -121,12 +121,21 @@ class Attempt implements Job {
   readonly work: WorkInfo;
   readonly startedAt = monotonicNow();
 
+  private settled = false;
+
   constructor(
     readonly record: WorkRecord,
     readonly task: RegisteredTask,
     private readonly onProgress: (attempt: Attempt, value: unknown) => void,
+    private readonly onSettle: (attempt: Attempt, succeeded: boolean, value: unknown) => void,
   ) {
     this.work = record.info();
+  }
+
+  settle(succeeded: boolean, value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onSettle(this, succeeded, value);
   }
 
   get signal(): AbortSignal {
@@ -572,17 +581,14 @@ export class Scheduler {
     task.service?.acquire(monotonicNow());
     this.store.markRunning(record, Date.now());
     this.progressMade();
-    const attempt = new Attempt(record, task, this.deliverProgress);
+    const attempt = new Attempt(record, task, this.deliverProgress, this.settleAttempt);
     record.execution = attempt;
     this.running.add(attempt);
     if (this.events.has("start")) this.events.emit("start", record.snapshot());
     if (task.timeout !== undefined) {
       attempt.timer = setTimeout(() => this.timeoutAttempt(attempt, task.timeout!), task.timeout);
     }
-    lane.executor.run(attempt).then(
-      (result) => this.settle(attempt, true, result),
-      (error) => this.settle(attempt, false, error),
-    );
+    lane.executor.run(attempt);
   }
 
   private readonly deliverProgress = (attempt: Attempt, value: unknown): void => {
@@ -590,7 +596,7 @@ export class Scheduler {
     this.events.emit("progress", attempt.record.snapshot(), value);
   };
 
-  private settle(attempt: Attempt, succeeded: boolean, value: unknown): void {
+  private readonly settleAttempt = (attempt: Attempt, succeeded: boolean, value: unknown): void => {
     this.running.delete(attempt);
     clearTimeout(attempt.timer);
     attempt.task.service?.release();
@@ -608,7 +614,7 @@ export class Scheduler {
     }
     // slot refilled synchronously: no tick between a finish and the next start
     this.pump();
-  }
+  };
 
   private timeoutAttempt(attempt: Attempt, timeout: number): void {
     if (attempt.decided) return;

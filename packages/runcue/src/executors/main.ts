@@ -22,22 +22,27 @@ export class MainThreadExecutor implements Executor {
     return undefined;
   }
 
-  run(job: Job): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      job.onAbort = () => {
-        // A handler that ignores its signal cannot be stopped on this thread; after the
-        // grace we stop waiting for it, so its slot is not held for ever.
-        const timer = setTimeout(() => reject(job.signal.reason), this.abortGrace);
-        timer.unref();
-      };
-      try {
-        const value = job.task.run!(job.work as never, job);
-        if (isThenable(value)) value.then(resolve, reject);
-        else resolve(value);
-      } catch (error) {
-        reject(error);
+  run(job: Job): void {
+    job.onAbort = () => {
+      // A handler that ignores its signal cannot be stopped on this thread; after the
+      // grace we stop waiting for it, so its slot is not held for ever.
+      const timer = setTimeout(() => job.settle(false, job.signal.reason), this.abortGrace);
+      timer.unref();
+    };
+    try {
+      const value = job.task.run!(job.work as never, job);
+      if (isThenable(value)) {
+        value.then(
+          (result) => job.settle(true, result),
+          (error: unknown) => job.settle(false, error),
+        );
+      } else {
+        // settled a microtask later, like an async handler: the caller finishes starting first
+        queueMicrotask(() => job.settle(true, value));
       }
-    });
+    } catch (error) {
+      queueMicrotask(() => job.settle(false, error));
+    }
   }
 
   async close(): Promise<void> {}

@@ -104,7 +104,7 @@ export class PoolExecutor implements Executor {
     return this.pool;
   }
 
-  run(job: Job): Promise<unknown> {
+  run(job: Job): void {
     const id = this.nextJob++;
     const entry: InFlight = { job, progressReceived: 0, deliverWhenCaughtUp: undefined };
     this.inFlight.set(id, entry);
@@ -130,33 +130,28 @@ export class PoolExecutor implements Executor {
       task.mainPort = port2;
       closeMain = () => port1.close();
     }
-    return new Promise<unknown>((resolve, reject) => {
-      const done = () => {
-        closeMain?.();
-        this.inFlight.delete(id);
-        this.busy--;
-      };
-      this.getPool()
-        .run(task, {
-          signal: hardAbort as never,
-          transferList: task.mainPort ? [task.mainPort] : [],
-        })
-        .then(
-          (outcome: ThreadOutcome) => {
-            const deliver = () => {
-              done();
-              if (outcome.ok) resolve(outcome.value);
-              else reject(deserializeError(outcome.error));
-            };
-            if (entry.progressReceived >= outcome.progressCount) deliver();
-            else entry.deliverWhenCaughtUp = { expected: outcome.progressCount, deliver };
-          },
-          (error: unknown) => {
+    const done = () => {
+      closeMain?.();
+      this.inFlight.delete(id);
+      this.busy--;
+    };
+    this.getPool()
+      .run(task, { signal: hardAbort as never, transferList: task.mainPort ? [task.mainPort] : [] })
+      .then(
+        (outcome: ThreadOutcome) => {
+          const deliver = () => {
             done();
-            reject(this.describeThreadError(job, error, hardAbort));
-          },
-        );
-    });
+            if (outcome.ok) job.settle(true, outcome.value);
+            else job.settle(false, deserializeError(outcome.error));
+          };
+          if (entry.progressReceived >= outcome.progressCount) deliver();
+          else entry.deliverWhenCaughtUp = { expected: outcome.progressCount, deliver };
+        },
+        (error: unknown) => {
+          done();
+          job.settle(false, this.describeThreadError(job, error, hardAbort));
+        },
+      );
   }
 
   private onProgress(jobId: number, value: unknown): void {

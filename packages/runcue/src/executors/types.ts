@@ -16,6 +16,11 @@ export interface Job {
   progress(value: unknown): void;
   /** Set by the executor: called once when the job is aborted. */
   onAbort: (() => void) | undefined;
+  /**
+   * The executor reports the outcome, once the executor's slot is free again:
+   * the handler's result, or its error. Later calls are ignored.
+   */
+  settle(succeeded: boolean, value: unknown): void;
 }
 
 export interface ExecutableTask {
@@ -37,11 +42,10 @@ export interface Executor {
   /** How many more jobs it can take now. */
   freeSlots(): number;
   /**
-   * Runs the job. Resolves with the handler's result or rejects with its
-   * error, and only once the executor's slot is free again; after an abort
-   * it settles within the grace period whatever the handler does.
+   * Runs the job and calls `job.settle` when it is done; after an abort it
+   * settles within the grace period whatever the handler does.
    */
-  run(job: Job): Promise<unknown>;
+  run(job: Job): void;
   /** Size and use, for `stats()`; undefined when the executor has no fixed size. */
   usage(): { size: number; busy: number } | undefined;
   /** Frees every thread and handle. Running jobs are rejected. */
