@@ -182,6 +182,8 @@ interface StepRecord {
   total: number;
   built: number;
   skipped: number;
+  /** Sum of the durations of the works that ran: more than the span when threads worked at once. */
+  busyMs: number;
   firstStart?: number;
   lastEnd?: number;
 }
@@ -193,7 +195,7 @@ const stepOf = (work: { task: string; params: unknown }): string => {
 const record = (name: string): StepRecord => {
   let step = steps.get(name);
   if (!step) {
-    step = { total: 0, built: 0, skipped: 0 };
+    step = { total: 0, built: 0, skipped: 0, busyMs: 0 };
     steps.set(name, step);
   }
   return step;
@@ -210,10 +212,11 @@ function noteIfDone(name: string, step: StepRecord): void {
     `${seconds.padStart(6)} s  ${name} done (${step.built} built, ${step.skipped} skipped)\n`,
   );
 }
-cue.onComplete((work) => {
+cue.onComplete((work, _result, duration) => {
   const name = stepOf(work);
   const step = record(name);
   step.built++;
+  step.busyMs += duration;
   step.lastEnd = performance.now();
   noteIfDone(name, step);
 });
@@ -321,7 +324,13 @@ function report(workMs: number, totalMs: number) {
         step.firstStart !== undefined && step.lastEnd !== undefined
           ? step.lastEnd - step.firstStart
           : 0;
-      return { step: name, built: step.built, skipped: step.skipped, ms: Math.round(spanMs) };
+      return {
+        step: name,
+        built: step.built,
+        skipped: step.skipped,
+        ms: Math.round(spanMs),
+        busyMs: Math.round(step.busyMs),
+      };
     });
   const built = rows.reduce((sum, row) => sum + row.built, 0);
   const skipped = rows.reduce((sum, row) => sum + row.skipped, 0);
@@ -356,14 +365,17 @@ function report(workMs: number, totalMs: number) {
     `${shown(input)}: ${width}×${height} px → ${levels.length} levels of ${TILE_SIZE} px ${format} tiles, ` +
       `${options.thumbnails.length} thumbnails`,
   );
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`.padStart(8);
+  // span: first start to last finish; busy: the works' durations added up (more when threads overlap).
+  console.log(`  ${"step".padEnd(10)} built skipped     span     busy`);
   for (const row of rows) {
     const level = row.step.startsWith("level ") ? levels[Number(row.step.slice(6))] : undefined;
     const shape = level
-      ? ` (${level.width}×${level.height} px, ${level.columns}×${level.rows} tiles)`
+      ? `  ${level.width}×${level.height} px, ${level.columns}×${level.rows} tiles`
       : "";
     console.log(
-      `  ${row.step.padEnd(10)} ${String(row.built).padStart(4)} built ${String(row.skipped).padStart(4)} skipped` +
-        `  ${(row.ms / 1000).toFixed(2).padStart(6)} s${shape}`,
+      `  ${row.step.padEnd(10)} ${String(row.built).padStart(5)} ${String(row.skipped).padStart(7)} ` +
+        `${seconds(row.ms)} ${seconds(row.busyMs)}${shape}`,
     );
   }
   console.log(`wrote ${shown(pyramidDir)}/, ${shown(thumbnailDir)}/ and ${shown(descriptorPath)}`);
