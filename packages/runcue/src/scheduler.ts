@@ -577,14 +577,16 @@ export class Scheduler {
   // ── running ─────────────────────────────────────────────────────────
 
   private startWork(record: WorkRecord, lane: Lane, task: RegisteredTask): void {
-    // stamped now, not at the start of the pass: the window must see the real start time
-    task.service?.acquire(monotonicNow());
+    task.service?.take();
     this.store.markRunning(record, Date.now());
     this.progressMade();
     const attempt = new Attempt(record, task, this.deliverProgress, this.settleAttempt);
     record.execution = attempt;
     this.running.add(attempt);
     if (this.events.has("start")) this.events.emit("start", record.snapshot());
+    // The window is stamped after onStart and the capacity was judged before it, so anyone who
+    // times starts in onStart sees at most N in any window, even across a GC pause here.
+    task.service?.recordStart(monotonicNow());
     if (task.timeout !== undefined) {
       attempt.timer = setTimeout(() => this.timeoutAttempt(attempt, task.timeout!), task.timeout);
     }

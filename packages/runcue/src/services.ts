@@ -46,9 +46,13 @@ export class Service {
     return this.window ? this.window.used(now) : 0;
   }
 
-  /** A work starts: it takes a running slot and a start in the window. */
-  acquire(now: number): void {
+  /** A work starts: it takes a running slot. */
+  take(): void {
     this.running++;
+  }
+
+  /** ...and, once its start is announced, a start in the rate window. */
+  recordStart(now: number): void {
     this.window?.record(now);
   }
 

@@ -80,4 +80,24 @@ describe("service limits", () => {
     expect(most).toBe(2);
     expect(cue.stats().services.api!.rate!.used).toBeLessThanOrEqual(20);
   });
+
+  test("rate holds as seen from onStart, even when the thread stalls while a start is announced", async () => {
+    const cue = startedCue();
+    cue.service("api", { rate: { limit: 4, interval: 100 } });
+    cue.task("call", { uses: "api", run: async () => 1 });
+    const seen: number[] = [];
+    cue.onStart(() => {
+      seen.push(performance.now());
+      // a pause like a GC between the decision to start and the announcement
+      if (seen.length % 3 === 1) {
+        const until = performance.now() + 8;
+        while (performance.now() < until) {}
+      }
+    });
+    for (let index = 0; index < 20; index++) cue.submit("call");
+    await cue.idle();
+    for (let index = 4; index < seen.length; index++) {
+      expect(seen[index]! - seen[index - 4]!).toBeGreaterThanOrEqual(100);
+    }
+  });
 });
