@@ -153,9 +153,3 @@ export async function modifiedAt(path: string): Promise<number | undefined> {
     return undefined;
   }
 }
-
-/** True when `path` exists and is not older than `notBefore` (ms). */
-export async function isNewerThan(path: string, notBefore: number): Promise<boolean> {
-  const modified = await modifiedAt(path);
-  return modified !== undefined && modified >= notBefore;
-}

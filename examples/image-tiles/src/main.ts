@@ -12,7 +12,7 @@
 import { mkdir, open, readFile, rm } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { Cue } from "runcue";
-import { isNewerThan, isSourceValid, modifiedAt, writeFileAtomic } from "./artifacts.ts";
+import { isSourceValid, modifiedAt, writeFileAtomic } from "./artifacts.ts";
 import { probeImageSize } from "./codec.ts";
 import type { CutParams } from "./cut.worker.ts";
 import type { DecodeParams } from "./decode.worker.ts";
@@ -32,6 +32,7 @@ import {
   tilesOf,
 } from "./pyramid.ts";
 import type { ReduceParams } from "./reduce.worker.ts";
+import { reusedFor } from "./reuse.ts";
 import type { ThumbnailParams } from "./thumbnail.worker.ts";
 
 interface Written {
@@ -119,26 +120,22 @@ async function readValidSince(): Promise<number> {
   return Math.max(source, settings ?? 0);
 }
 
-// Every pending tile asks on every re-check (thousands of times a run), so the answer is kept
-// briefly. Safe: within a run it only goes from Infinity to the time the source was decoded, and
-// that happens only when the source was decoded again, when every output must be rebuilt anyway.
-const VALID_SINCE_REUSE_MS = 25;
-let validSinceCache: { at: number; value: Promise<number> } | undefined;
-function validSince(): Promise<number> {
-  const now = performance.now();
-  if (!validSinceCache || now - validSinceCache.at > VALID_SINCE_REUSE_MS) {
-    validSinceCache = { at: now, value: readValidSince() };
-  }
-  return validSinceCache.value;
-}
+// Answers are reused for 25 ms (see reuse.ts). Safe here: a work's own output is only written by
+// that work, so a reused "missing" never hides one; the source's validity only goes from Infinity to
+// a time when the source was decoded again, and then every output must be rebuilt anyway; a reused
+// "not there yet" for an input only makes a work wait a little longer.
+const REUSE_MS = 25;
+const validSince = reusedFor<void, number>(REUSE_MS, readValidSince);
+const modifiedRecently = reusedFor(REUSE_MS, modifiedAt);
 
-async function isFresh(path: string): Promise<boolean> {
-  return isNewerThan(path, await validSince());
+async function isFresh(path: string, since?: number): Promise<boolean> {
+  const [modified, notBefore] = await Promise.all([modifiedRecently(path), since ?? validSince()]);
+  return modified !== undefined && modified >= notBefore;
 }
 
 async function allFresh(paths: string[]): Promise<boolean> {
   const since = await validSince();
-  for (const path of paths) if (!(await isNewerThan(path, since))) return false;
+  for (const path of paths) if (!(await isFresh(path, since))) return false;
   return true;
 }
 
@@ -160,7 +157,7 @@ const decode = cue.task<DecodeParams, { width: number; height: number }>("decode
 const cut = cue.task<CutParams, Written>("cut", {
   uses: "cpu",
   worker: worker("cut"),
-  isReady: () => isSourceValid(sourcePath, input),
+  isReady: async () => (await validSince()) !== Number.POSITIVE_INFINITY,
   isStale: async ({ params }) => !(await isFresh(params.path)),
 });
 const reduce = cue.task<ReduceParams, Written>("reduce", {
