@@ -78,11 +78,6 @@ export function renderSpeedupChart(chart: SpeedupChart): string {
     `<text transform="translate(18 ${MARGIN.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" fill="#333">speed-up over 1 thread</text>`,
   );
 
-  // The ideal line: n threads, n times faster.
-  parts.push(
-    `<line x1="${x(1).toFixed(1)}" y1="${y(1).toFixed(1)}" x2="${x(maxThreads).toFixed(1)}" y2="${y(maxThreads).toFixed(1)}" stroke="#999" stroke-dasharray="6 4" stroke-width="1.5"/>`,
-  );
-
   const legend: Array<{ label: string; color: string; dashed: boolean }> = [
     { label: "ideal", color: "#999", dashed: true },
   ];
@@ -102,6 +97,11 @@ export function renderSpeedupChart(chart: SpeedupChart): string {
     });
     legend.push({ label: series.label, color: series.color, dashed: false });
   }
+
+  // The ideal line (n threads, n times faster), drawn over the series so it shows through a line that follows it.
+  parts.push(
+    `<line x1="${x(1).toFixed(1)}" y1="${y(1).toFixed(1)}" x2="${x(maxThreads).toFixed(1)}" y2="${y(maxThreads).toFixed(1)}" stroke="#999" stroke-dasharray="6 4" stroke-width="1.5"/>`,
+  );
 
   // Values at the last thread count, where the lines end and differences show most; the higher
   // value is labelled above its point and the others below, so close points keep their labels apart.

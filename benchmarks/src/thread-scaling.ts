@@ -42,7 +42,7 @@ export interface ThreadScalingResults {
   rows: ThreadRow[];
 }
 
-interface ThreadScalingConfig {
+export interface ThreadScalingConfig {
   size: number;
   iter: number;
   grid: number;
@@ -226,18 +226,23 @@ export async function runThreadScaling(
     "Headline figures use the best of the repeats: background load only ever adds time.",
     "Speed-up is per implementation: its best time at 1 thread over its best time at n threads.",
   ]);
-  const svg = renderSpeedupChart({
+  const svg = renderThreadScalingChart(config, results);
+  return { report, svg };
+}
+
+/** The speed-up chart of a thread-scaling result (also used to redraw it from the JSON). */
+export function renderThreadScalingChart(
+  config: ThreadScalingConfig,
+  results: ThreadScalingResults,
+): string {
+  const { rows } = results;
+  return renderSpeedupChart({
     title: "Mandelbrot tiles: speed-up over 1 thread",
-    subtitle: `${size}² px, ${options.iter} iterations, ${requests.length} tiles, best of ${repeats}; main-thread loop ${mainThread.bestMs} ms`,
-    threads: fullRows.map((row) => row.threads),
+    subtitle: `${config.size}² px, ${config.iter} iterations, ${results.tiles} tiles, best of ${config.repeats}; main-thread loop ${results.mainThread.bestMs} ms`,
+    threads: rows.map((row) => row.threads),
     series: [
-      { label: "runcue", color: "#d9480f", values: fullRows.map((row) => row.speedup.runcue) },
-      {
-        label: "raw Piscina",
-        color: "#1c7ed6",
-        values: fullRows.map((row) => row.speedup.piscina),
-      },
+      { label: "runcue", color: "#d9480f", values: rows.map((row) => row.speedup.runcue) },
+      { label: "raw Piscina", color: "#1c7ed6", values: rows.map((row) => row.speedup.piscina) },
     ],
   });
-  return { report, svg };
 }
