@@ -26,6 +26,11 @@ interface ThreadRow {
   threads: number;
   runcue: Timings;
   piscina: Timings;
+  /**
+   * Raw Piscina fed as runcue feeds it: one tile per thread, the next only when one returns
+   * (the contract's no-prefetch rule). Separates the cost of that rule from runcue's own.
+   */
+  piscinaWithoutPrefetch: Timings;
   /** Best time at 1 thread divided by best time at this count, per implementation. */
   speedup: { runcue: number; piscina: number };
   /** Speed-up divided by the thread count. */
@@ -34,6 +39,8 @@ interface ThreadRow {
   runcueOverPiscina: number;
   /** The same ratio from medians, to show how much noise moved it. */
   runcueOverPiscinaMedian: number;
+  /** runcue's best time over that of Piscina without prefetch. */
+  runcueOverPiscinaWithoutPrefetch: number;
 }
 
 export interface ThreadScalingResults {
@@ -96,19 +103,32 @@ function createRuncueRunner(threads: number, size: number) {
   };
 }
 
-function createPiscinaRunner(threads: number, size: number) {
+/** Raw Piscina, given every tile at once (its own queue) or, with `prefetch` false, one per thread. */
+function createPiscinaRunner(threads: number, size: number, prefetch: boolean) {
   const pool = new Piscina({
     filename: PISCINA_TILE_WORKER.href,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
   });
+  const runAllAtOnce = (requests: readonly TileRequest[]) =>
+    Promise.all(requests.map((request) => pool.run(request)));
+  const runOnePerThread = async (requests: readonly TileRequest[]) => {
+    const results: unknown[] = [];
+    let next = 0;
+    const feedOneThread = async () => {
+      while (next < requests.length) {
+        const request = requests[next++]!;
+        results.push(await pool.run(request));
+      }
+    };
+    await Promise.all(Array.from({ length: threads }, feedOneThread));
+    return results;
+  };
   return {
     async run(requests: readonly TileRequest[]): Promise<void> {
-      const results = (await Promise.all(
-        requests.map((request) => pool.run(request)),
-      )) as TileResult[];
-      checkPixels(results, size, "Piscina");
+      const results = await (prefetch ? runAllAtOnce(requests) : runOnePerThread(requests));
+      checkPixels(results as TileResult[], size, "Piscina");
     },
     stop: () => pool.destroy(),
   };
@@ -145,7 +165,18 @@ export async function runThreadScaling(
   ];
   for (let threads = 1; threads <= maxThreads; threads++) {
     runners.push({ name: "runcue", threads, ...createRuncueRunner(threads, size), times: [] });
-    runners.push({ name: "piscina", threads, ...createPiscinaRunner(threads, size), times: [] });
+    runners.push({
+      name: "piscina",
+      threads,
+      ...createPiscinaRunner(threads, size, true),
+      times: [],
+    });
+    runners.push({
+      name: "piscina-without-prefetch",
+      threads,
+      ...createPiscinaRunner(threads, size, false),
+      times: [],
+    });
   }
   // Warm-up: threads started, modules loaded, kernel compiled, everywhere.
   for (const runner of runners) await runner.run(requests);
@@ -165,10 +196,13 @@ export async function runThreadScaling(
       runners.find((runner) => runner.name === name && runner.threads === threads)!.times;
     const runcueTimings = summarise(timesOf("runcue"));
     const piscinaTimings = summarise(timesOf("piscina"));
+    const withoutPrefetch = summarise(timesOf("piscina-without-prefetch"));
     rows.push({
       threads,
       runcue: runcueTimings,
       piscina: piscinaTimings,
+      piscinaWithoutPrefetch: withoutPrefetch,
+      runcueOverPiscinaWithoutPrefetch: round(runcueTimings.bestMs / withoutPrefetch.bestMs),
       runcueOverPiscina: round(runcueTimings.bestMs / piscinaTimings.bestMs),
       runcueOverPiscinaMedian: round(runcueTimings.medianMs / piscinaTimings.medianMs),
     });

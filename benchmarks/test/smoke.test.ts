@@ -54,7 +54,7 @@ describe("pnpm bench --smoke", () => {
     }
   });
 
-  it("measures thread scaling for runcue, raw Piscina and the main thread, and draws it", async () => {
+  it("measures thread scaling for runcue, raw Piscina (with and without prefetch) and the main thread, and draws it", async () => {
     const report = await readJson("thread-scaling.json");
     expect(report.machine.cores).toBeGreaterThan(0);
     expectPositiveNumber(report.results.mainThread.bestMs);
@@ -62,6 +62,7 @@ describe("pnpm bench --smoke", () => {
     for (const row of report.results.rows) {
       expectPositiveNumber(row.runcue.bestMs);
       expectPositiveNumber(row.piscina.bestMs);
+      expectPositiveNumber(row.piscinaWithoutPrefetch.bestMs);
       expectPositiveNumber(row.speedup.runcue);
       expectPositiveNumber(row.runcueOverPiscina);
     }
@@ -82,6 +83,9 @@ describe("pnpm bench --smoke", () => {
     }
     expect(report.results.mainThread).toHaveLength(report.config.sizes.length);
     expect(report.results.workers).toHaveLength(report.config.sizes.length);
+    for (const comparison of report.results.workers) {
+      expectPositiveNumber(comparison.piscinaWithoutPrefetch.bestPerSecond);
+    }
   });
 
   it("runs every scale case to the end and measures idle CPU", async () => {
