@@ -21,7 +21,7 @@ export interface Summary {
   /** False when the image was already up to date. */
   stitched: boolean;
   gif: string | null;
-  timeMs: { total: number; render: number };
+  timeMs: { total: number; render: number; tiles: number };
 }
 
 export interface CliOutput {
