@@ -114,7 +114,7 @@ class Attempt implements Job {
   /** The work's outcome is decided (cancelled, timed out or settled); a late return changes nothing. */
   decided = false;
   aborted = false;
-  onAbort: (() => void) | undefined = undefined;
+  handle: unknown = undefined;
   timer: NodeJS.Timeout | undefined = undefined;
   private controller: AbortController | undefined = undefined;
   private abortReason: Error | undefined = undefined;
@@ -155,7 +155,7 @@ class Attempt implements Job {
     this.aborted = true;
     this.abortReason = reason;
     this.controller?.abort(reason);
-    this.onAbort?.();
+    this.task.lane.executor.abort(this);
   }
 }
 

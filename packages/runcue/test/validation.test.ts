@@ -120,6 +120,22 @@ describe("bad input is refused at the call that made it", () => {
     expect(cue.stats().pending).toBe(0);
   });
 
+  test("worker params are refused wherever the uncloneable value hides, and cloneable ones pass", () => {
+    const cue = newCue({ threads: 1 });
+    const echo = cue.task("echo", { worker: fixture("workers.mjs") });
+    expect(() => cue.submit(echo, { nested: [{ ok: 1 }, { callback: () => 1 }] })).toThrow(
+      /Params for worker task "echo" cannot be sent/,
+    );
+    expect(() => cue.submit(echo, { tag: Symbol("x") })).toThrow(/cannot be sent/);
+    const id = cue.submit(echo, {
+      when: new Date(0),
+      bytes: new Uint8Array(2),
+      lookup: new Map([[1, 2]]),
+      big: 10n,
+    });
+    expect(cue.get(id)?.state).toBe("pending");
+  });
+
   test("bad submit options name the option", () => {
     const cue = newCue();
     cue.task("t", { run: async () => 1 });

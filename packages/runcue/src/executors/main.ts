@@ -22,13 +22,14 @@ export class MainThreadExecutor implements Executor {
     return undefined;
   }
 
+  abort(job: Job): void {
+    // A handler that ignores its signal cannot be stopped on this thread; after the
+    // grace we stop waiting for it, so its slot is not held for ever.
+    const timer = setTimeout(() => job.settle(false, job.signal.reason), this.abortGrace);
+    timer.unref();
+  }
+
   run(job: Job): void {
-    job.onAbort = () => {
-      // A handler that ignores its signal cannot be stopped on this thread; after the
-      // grace we stop waiting for it, so its slot is not held for ever.
-      const timer = setTimeout(() => job.settle(false, job.signal.reason), this.abortGrace);
-      timer.unref();
-    };
     try {
       const value = job.task.run!(job.work as never, job);
       if (isThenable(value)) {

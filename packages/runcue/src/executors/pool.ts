@@ -1,4 +1,9 @@
-import { BroadcastChannel, MessageChannel, type ResourceLimits } from "node:worker_threads";
+import {
+  BroadcastChannel,
+  MessageChannel,
+  type MessagePort,
+  type ResourceLimits,
+} from "node:worker_threads";
 import * as Comlink from "comlink/dist/esm/comlink.mjs";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { Piscina } from "piscina";
@@ -19,39 +24,59 @@ export interface PoolOptions {
   abortGrace: number;
 }
 
-/** One attempt in flight in the pool. */
-interface InFlight {
-  job: Job;
-  progressReceived: number;
-  /** Set when the result is in but progress messages are still on their way. */
-  deliverWhenCaughtUp: { expected: number; deliver: () => void } | undefined;
-}
-
 let poolCount = 0;
 
 /**
- * The signal handed to Piscina to terminate a thread after the grace. Piscina
- * only needs `aborted`, `reason` and one listener, so this costs less than an
- * AbortController per job.
+ * One job in the pool. It is also the signal handed to Piscina to terminate
+ * its thread after the grace: Piscina only needs `aborted`, `reason` and one
+ * listener, so no AbortController is made per job.
  */
-class TerminationSignal {
+class PoolJob {
   aborted = false;
   reason: unknown = undefined;
-  private listener: (() => void) | undefined = undefined;
+  progressReceived = 0;
+  /** The result, held back until every progress message before it has arrived. */
+  private held: ThreadOutcome | undefined = undefined;
+  private terminate: (() => void) | undefined = undefined;
+  mainPort: MessagePort | undefined = undefined;
+
+  constructor(
+    readonly id: number,
+    readonly job: Job,
+    private readonly done: (entry: PoolJob) => void,
+  ) {}
 
   addEventListener(_type: "abort", listener: () => void): void {
-    this.listener = listener;
+    this.terminate = listener;
   }
 
   removeEventListener(): void {
-    this.listener = undefined;
+    this.terminate = undefined;
   }
 
-  abort(reason: unknown): void {
+  terminateThread(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    this.listener?.();
+    this.terminate?.();
+  }
+
+  progress(value: unknown): void {
+    this.progressReceived++;
+    this.job.progress(value);
+    if (this.held && this.progressReceived >= this.held.progressCount) this.deliver(this.held);
+  }
+
+  outcome(outcome: ThreadOutcome): void {
+    if (this.progressReceived >= outcome.progressCount) this.deliver(outcome);
+    else this.held = outcome;
+  }
+
+  private deliver(outcome: ThreadOutcome): void {
+    this.held = undefined;
+    this.done(this);
+    if (outcome.ok) this.job.settle(true, outcome.value);
+    else this.job.settle(false, deserializeError(outcome.error));
   }
 }
 
@@ -65,7 +90,7 @@ export class PoolExecutor implements Executor {
   private pool: Piscina | undefined;
   private busy = 0;
   private nextJob = 1;
-  private readonly inFlight = new Map<number, InFlight>();
+  private readonly inFlight = new Map<number, PoolJob>();
   private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
   private abortChannel: BroadcastChannel | undefined;
   private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
@@ -105,62 +130,55 @@ export class PoolExecutor implements Executor {
   }
 
   run(job: Job): void {
-    const id = this.nextJob++;
-    const entry: InFlight = { job, progressReceived: 0, deliverWhenCaughtUp: undefined };
-    this.inFlight.set(id, entry);
+    const entry = new PoolJob(this.nextJob++, job, this.release);
+    job.handle = entry;
+    this.inFlight.set(entry.id, entry);
     this.busy++;
-    const hardAbort = new TerminationSignal();
-    job.onAbort = () => {
-      this.broadcastAbort(id, job.signal.reason);
-      // a handler that does not return within the grace is stopped by terminating its thread
-      const timer = setTimeout(() => hardAbort.abort(job.signal.reason), this.options.abortGrace);
-      timer.unref();
-    };
+    const { task: definition } = job;
     const task: ThreadTask = {
-      job: id,
-      path: job.task.workerPath!,
-      exportName: job.task.exportName ?? "default",
+      job: entry.id,
+      path: definition.workerPath!,
+      exportName: definition.exportName ?? "default",
       work: job.work as ThreadTask["work"],
     };
-    let closeMain: (() => void) | undefined;
-    if (job.task.expose) {
+    if (definition.expose) {
       // only tasks that expose functions pay for a channel of their own
       const { port1, port2 } = new MessageChannel();
-      Comlink.expose(job.task.expose, nodeEndpoint(port1 as never));
+      Comlink.expose(definition.expose, nodeEndpoint(port1 as never));
       task.mainPort = port2;
-      closeMain = () => port1.close();
+      entry.mainPort = port1;
     }
-    const done = () => {
-      closeMain?.();
-      this.inFlight.delete(id);
-      this.busy--;
-    };
     this.getPool()
-      .run(task, { signal: hardAbort as never, transferList: task.mainPort ? [task.mainPort] : [] })
+      .run(task, { signal: entry as never, transferList: task.mainPort ? [task.mainPort] : [] })
       .then(
-        (outcome: ThreadOutcome) => {
-          const deliver = () => {
-            done();
-            if (outcome.ok) job.settle(true, outcome.value);
-            else job.settle(false, deserializeError(outcome.error));
-          };
-          if (entry.progressReceived >= outcome.progressCount) deliver();
-          else entry.deliverWhenCaughtUp = { expected: outcome.progressCount, deliver };
-        },
+        (outcome: ThreadOutcome) => entry.outcome(outcome),
         (error: unknown) => {
-          done();
-          job.settle(false, this.describeThreadError(job, error, hardAbort));
+          this.release(entry);
+          job.settle(false, this.describeThreadError(entry, error));
         },
       );
   }
 
+  abort(job: Job): void {
+    const entry = job.handle as PoolJob | undefined;
+    if (!entry || !this.inFlight.has(entry.id)) return;
+    this.broadcastAbort(entry.id, job.signal.reason);
+    // a handler that does not return within the grace is stopped by terminating its thread
+    const timer = setTimeout(
+      () => entry.terminateThread(job.signal.reason),
+      this.options.abortGrace,
+    );
+    timer.unref();
+  }
+
+  private readonly release = (entry: PoolJob): void => {
+    if (!this.inFlight.delete(entry.id)) return;
+    entry.mainPort?.close();
+    this.busy--;
+  };
+
   private onProgress(jobId: number, value: unknown): void {
-    const entry = this.inFlight.get(jobId);
-    if (!entry) return;
-    entry.progressReceived++;
-    entry.job.progress(value);
-    const pending = entry.deliverWhenCaughtUp;
-    if (pending && entry.progressReceived >= pending.expected) pending.deliver();
+    this.inFlight.get(jobId)?.progress(value);
   }
 
   private broadcastAbort(job: number, reason: unknown): void {
@@ -175,12 +193,11 @@ export class PoolExecutor implements Executor {
     this.abortChannel.postMessage(message);
   }
 
-  private describeThreadError(job: Job, error: unknown, hardAbort: TerminationSignal): Error {
-    if (hardAbort.aborted)
-      return hardAbort.reason instanceof Error
-        ? hardAbort.reason
-        : new Error(String(hardAbort.reason));
-    const { id, task } = job.work;
+  private describeThreadError(entry: PoolJob, error: unknown): Error {
+    if (entry.aborted) {
+      return entry.reason instanceof Error ? entry.reason : new Error(String(entry.reason));
+    }
+    const { id, task } = entry.job.work;
     const code = (error as { code?: string } | null)?.code;
     if (code === "ERR_WORKER_OUT_OF_MEMORY")
       return new Error(messages.workerOutOfMemory(task, id), { cause: error });

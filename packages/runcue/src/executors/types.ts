@@ -14,8 +14,8 @@ export interface Job {
   readonly aborted: boolean;
   /** Delivers a progress value to the main thread's listeners, in order. */
   progress(value: unknown): void;
-  /** Set by the executor: called once when the job is aborted. */
-  onAbort: (() => void) | undefined;
+  /** The executor's own record of the job while it runs. */
+  handle: unknown;
   /**
    * The executor reports the outcome, once the executor's slot is free again:
    * the handler's result, or its error. Later calls are ignored.
@@ -46,6 +46,11 @@ export interface Executor {
    * settles within the grace period whatever the handler does.
    */
   run(job: Job): void;
+  /**
+   * The job was aborted (its `signal` has fired): make sure it settles within
+   * the grace, stopping the handler if it will not stop itself.
+   */
+  abort(job: Job): void;
   /** Size and use, for `stats()`; undefined when the executor has no fixed size. */
   usage(): { size: number; busy: number } | undefined;
   /** Frees every thread and handle. Running jobs are rejected. */
