@@ -1,4 +1,4 @@
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
@@ -53,6 +53,29 @@ describe("a pyramid of the generated 600 × 600 sample", () => {
         width: size,
         height: size,
       });
+    }
+  });
+
+  test("every tile was written after the tiles it is made from (isReady waited for them)", async () => {
+    const modified = async (level: number, name: string) =>
+      (await stat(join(first.pyramid, String(level), name))).mtimeMs;
+    for (const level of [0, 1]) {
+      for (const name of await tileNames(first.pyramid, level)) {
+        const [col, row] = name.replace(".png", "").split("_").map(Number) as [number, number];
+        const children = (await tileNames(first.pyramid, level + 1)).filter((child) => {
+          const [childCol, childRow] = child.replace(".png", "").split("_").map(Number) as [
+            number,
+            number,
+          ];
+          return Math.floor(childCol / 2) === col && Math.floor(childRow / 2) === row;
+        });
+        expect(children.length).toBeGreaterThan(0);
+        for (const child of children) {
+          expect(await modified(level, name)).toBeGreaterThanOrEqual(
+            await modified(level + 1, child),
+          );
+        }
+      }
     }
   });
 

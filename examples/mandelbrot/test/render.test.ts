@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -51,6 +51,13 @@ describe("a render", () => {
   test("renders every tile once and leaves one artifact per tile", async () => {
     expect(summary.tiles).toEqual({ total: 16, rendered: 16, skipped: 0 });
     expect(await tileFiles(out)).toHaveLength(16);
+  });
+
+  test("stitches only after every tile is written (isReady waited for them)", async () => {
+    const image = (await stat(join(out, "mandelbrot.png"))).mtimeMs;
+    for (const name of await tileFiles(out)) {
+      expect((await stat(join(out, "tiles", name))).mtimeMs).toBeLessThanOrEqual(image);
+    }
   });
 
   test("a new colormap re-stitches the image without rendering any tile", async () => {
