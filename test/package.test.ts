@@ -16,12 +16,30 @@ describe("the built package, as a user gets it", () => {
     expect(JSON.parse(child.stdout)).toEqual({ io: [2, 3, 4], cpu: 81 });
   });
 
-  test("a TypeScript program under tsx, with a TypeScript worker module, works and exits", () => {
+  test("a TypeScript program under tsx, with a TypeScript worker module, works and exits; threads do not boot tsx", () => {
     const tsx = createRequire(import.meta.url).resolve("tsx/cli");
     const child = run([tsx, "fixtures/user-script.ts"]);
     expect(child.stderr).toBe("");
     expect(child.status).toBe(0);
-    expect(JSON.parse(child.stdout)).toEqual({ sum: 5, cubed: 27, completions: 2 });
+    const output = JSON.parse(child.stdout);
+    expect(output).toMatchObject({ sum: 5, cubed: 27, completions: 3 });
+    expect(output.threadFlags.join(" ")).not.toMatch(/tsx/);
+  });
+
+  test("under tsx with a flag threads refuse, the pool inherits the flags as Node does", () => {
+    const tsx = createRequire(import.meta.url).resolve("tsx/cli");
+    const child = spawnSync(
+      process.execPath,
+      ["--max-old-space-size=512", tsx, "fixtures/user-script.ts"],
+      {
+        cwd: here,
+        encoding: "utf8",
+        timeout: 30_000,
+      },
+    );
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+    expect(JSON.parse(child.stdout)).toMatchObject({ sum: 5, cubed: 27, completions: 3 });
   });
 
   test("exports point at dist/ and dependencies stay dependencies, not bundled", () => {

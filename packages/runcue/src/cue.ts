@@ -370,16 +370,17 @@ export class Cue {
   }
 
   /**
-   * The work's result: resolves with it (undefined when skipped), rejects
+   * The work's result: resolves with it (undefined when `isStale` skipped the
+   * work, hence the type), rejects
    * with the error when it failed, with `CancelledError` when cancelled.
    */
-  result<P, R>(id: WorkId<P, R>): Promise<R> {
+  result<P, R>(id: WorkId<P, R>): Promise<R | undefined> {
     const record = this.store.get(id);
     if (!record) return Promise.reject(new Error(messages.unknownWork(id)));
-    if (record.state === "completed") return Promise.resolve(record.result as R);
+    if (record.state === "completed") return Promise.resolve(record.result as R | undefined);
     if (record.state === "failed" || record.state === "cancelled")
       return Promise.reject(record.error);
-    return new Promise<R>((resolve, reject) => {
+    return new Promise<R | undefined>((resolve, reject) => {
       record.waiters ??= [];
       record.waiters.push({ resolve: resolve as (value: unknown) => void, reject });
     });

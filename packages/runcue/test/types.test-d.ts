@@ -19,7 +19,9 @@ describe("types flow from the task definition", () => {
     expectTypeOf(id).toEqualTypeOf<
       WorkId<{ path: string; width: number }, { bytes: number; path: string }>
     >();
-    expectTypeOf(cue.result(id)).resolves.toEqualTypeOf<{ bytes: number; path: string }>();
+    expectTypeOf(cue.result(id)).resolves.toEqualTypeOf<
+      { bytes: number; path: string } | undefined
+    >();
     expectTypeOf(cue.get(id)).toEqualTypeOf<
       Work<{ path: string; width: number }, { bytes: number; path: string }> | undefined
     >();
@@ -43,7 +45,7 @@ describe("types flow from the task definition", () => {
       worker: "/abs/tile.worker.js",
     });
     const id = cue.submit(tile, { x: 1 });
-    expectTypeOf(cue.result(id)).resolves.toEqualTypeOf<{ pixels: Uint8Array }>();
+    expectTypeOf(cue.result(id)).resolves.toEqualTypeOf<{ pixels: Uint8Array } | undefined>();
   });
 
   test("worker-side types", () => {
