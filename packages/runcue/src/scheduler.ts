@@ -1,11 +1,13 @@
 import { Alarm } from "./alarm.js";
+import { Attempt } from "./attempt.js";
 import { CancelledError, messages, TimeoutError } from "./errors.js";
 import type { Events } from "./events.js";
-import type { ExecutableTask, Executor, Job } from "./executors/types.js";
+import type { ExecutableTask, Executor } from "./executors/types.js";
 import { Heap } from "./heap.js";
 import type { WorkCheck } from "./options.js";
 import type { Service } from "./services.js";
-import { Place, type Work, type WorkInfo, type WorkRecord, type WorkStore } from "./works.js";
+import { Watch } from "./watch.js";
+import { Place, type Work, type WorkRecord, type WorkStore } from "./works.js";
 
 /** A task as the scheduler keeps it, after validation. */
 export interface RegisteredTask extends ExecutableTask {
@@ -107,59 +109,6 @@ const INCOMING_BATCH = 20_000;
 const FORCED_PASS_COST_FACTOR = 10;
 
 /**
- * One run of one work. It is the handler's `ctx` too: `signal` (made on
- * first read, since most handlers never look) and `progress`.
- */
-class Attempt implements Job {
-  /** The work's outcome is decided (cancelled, timed out or settled); a late return changes nothing. */
-  decided = false;
-  aborted = false;
-  handle: unknown = undefined;
-  timer: NodeJS.Timeout | undefined = undefined;
-  private controller: AbortController | undefined = undefined;
-  private abortReason: Error | undefined = undefined;
-  readonly work: WorkInfo;
-  readonly startedAt = monotonicNow();
-
-  private settled = false;
-
-  constructor(
-    readonly record: WorkRecord,
-    readonly task: RegisteredTask,
-    private readonly onProgress: (attempt: Attempt, value: unknown) => void,
-    private readonly onSettle: (attempt: Attempt, succeeded: boolean, value: unknown) => void,
-  ) {
-    this.work = record.info();
-  }
-
-  settle(succeeded: boolean, value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.onSettle(this, succeeded, value);
-  }
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.aborted) this.controller.abort(this.abortReason);
-    }
-    return this.controller.signal;
-  }
-
-  progress(value: unknown): void {
-    this.onProgress(this, value);
-  }
-
-  abort(reason: Error): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.abortReason = reason;
-    this.controller?.abort(reason);
-    this.task.lane.executor.abort(this);
-  }
-}
-
-/**
  * The only place that decides what runs next. Pending work flows
  * delayed → lane queue → (checks) → start, or → waiting (not ready) → re-check;
  * running work flows to a final state or back to delayed for a retry.
@@ -189,15 +138,7 @@ export class Scheduler {
 
   private readonly delayAlarm = new Alarm(() => this.pump(), Date.now);
   private readonly wakeAlarm = new Alarm(() => this.wake(), monotonicNow);
-  private readonly watchAlarm = new Alarm(() => this.checkWatch(), Date.now);
-
-  /** Pending works in the order they became due, for pending warnings and timeouts. */
-  private readonly pendingOrder: WorkRecord[] = [];
-  private readonly pendingOrderSince: number[] = [];
-  private pendingOrderHead = 0;
-  private pendingWarnHead = 0;
-  private lastProgressAt = Date.now();
-  private stallWarned = false;
+  private readonly watch: Watch;
 
   /** The cap of a not-ready work's back-off. */
   private readonly maxBackoff: number;
@@ -211,6 +152,23 @@ export class Scheduler {
     private readonly tasks: ReadonlyMap<string, RegisteredTask>,
   ) {
     this.maxBackoff = settings.pollInterval * (1 - TIMED_PASS_SPACING);
+    this.watch = new Watch(settings, {
+      pendingCount: () => this.store.counts.pending,
+      pendingWorks: () => [...this.store.values()].filter((record) => record.state === "pending"),
+      warnPending: (record, pendingFor) =>
+        this.warn(
+          messages.pendingWarning(record.task, record.id, pendingFor),
+          () => this.events.emit("pendingWarning", record.snapshot(), pendingFor),
+          "pendingWarning",
+        ),
+      warnStall: (sinceProgress, pendingCount) =>
+        this.warn(
+          messages.stallWarning(sinceProgress, pendingCount),
+          () => this.events.emit("stallWarning", sinceProgress, pendingCount),
+          "stallWarning",
+        ),
+      fail: (record, error) => this.fail(record, error),
+    });
   }
 
   get isStarted(): boolean {
@@ -243,8 +201,7 @@ export class Scheduler {
     record.pendingSince = Date.now();
     record.notReadyCount = 0;
     this.incoming.push(record);
-    this.watchPending(record);
-    if (this.hasWatch && !this.watchAlarm.isSet) this.armWatchTimer();
+    this.watch.add(record);
     this.schedulePump();
   }
 
@@ -254,11 +211,9 @@ export class Scheduler {
     if (this.started && !this.stopping) return;
     this.started = true;
     this.stopping = false;
-    this.lastProgressAt = Date.now();
-    this.stallWarned = false;
     this.recheckForced = true;
     this.armDelayTimer();
-    this.armWatchTimer();
+    this.watch.start();
     this.schedulePump();
   }
 
@@ -306,7 +261,7 @@ export class Scheduler {
   private clearTimers(): void {
     this.delayAlarm.clear();
     this.wakeAlarm.clear();
-    this.watchAlarm.clear();
+    this.watch.stop();
   }
 
   // ── the pump: decide what runs ──────────────────────────────────────
@@ -579,7 +534,7 @@ export class Scheduler {
   private startWork(record: WorkRecord, lane: Lane, task: RegisteredTask): void {
     task.service?.take();
     this.store.markRunning(record, Date.now());
-    this.progressMade();
+    this.watch.progressMade();
     const attempt = new Attempt(record, task, this.deliverProgress, this.settleAttempt);
     record.execution = attempt;
     this.running.add(attempt);
@@ -630,7 +585,7 @@ export class Scheduler {
 
   private complete(record: WorkRecord, result: unknown, duration: number): void {
     if (!this.store.finish(record, "completed", Date.now(), { result })) return;
-    this.progressMade();
+    this.watch.progressMade();
     if (this.events.has("complete"))
       this.events.emit("complete", record.snapshot(), result, duration);
     this.afterFinish();
@@ -638,14 +593,14 @@ export class Scheduler {
 
   private skip(record: WorkRecord): void {
     if (!this.store.finish(record, "completed", Date.now(), { skipped: true })) return;
-    this.progressMade();
+    this.watch.progressMade();
     if (this.events.has("skip")) this.events.emit("skip", record.snapshot());
     this.afterFinish();
   }
 
   private failAttempt(record: WorkRecord, error: Error): void {
     const { retry } = this.tasks.get(record.task)!;
-    this.progressMade();
+    this.watch.progressMade();
     if (record.attempt < retry.attempts) {
       const delay = retryDelay(retry, record.attempt);
       this.store.markRetrying(record);
@@ -751,160 +706,9 @@ export class Scheduler {
     this.pump();
   }
 
-  // ── pending and stall watch ─────────────────────────────────────────
-
-  private get hasWatch(): boolean {
-    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
-    return (
-      pendingWarnAfter !== undefined ||
-      pendingTimeout !== undefined ||
-      stallWarnAfter !== undefined ||
-      stallTimeout !== undefined
-    );
-  }
-
-  private progressMade(): void {
-    this.lastProgressAt = Date.now();
-    this.stallWarned = false;
-  }
-
-  private watchPending(record: WorkRecord): void {
-    const { pendingWarnAfter, pendingTimeout } = this.settings;
-    if (pendingWarnAfter === undefined && pendingTimeout === undefined) return;
-    this.pendingOrder.push(record);
-    this.pendingOrderSince.push(record.pendingSince);
-  }
-
-  private armWatchTimer(): void {
-    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
-    if (!this.started || this.stopping) return;
-    let at = Number.POSITIVE_INFINITY;
-    if (this.store.counts.pending > 0) {
-      if (stallTimeout !== undefined) at = Math.min(at, this.lastProgressAt + stallTimeout);
-      if (stallWarnAfter !== undefined && !this.stallWarned)
-        at = Math.min(at, this.lastProgressAt + stallWarnAfter);
-    }
-    if (pendingWarnAfter !== undefined) {
-      const index = this.livePendingIndex(this.pendingWarnHead, true);
-      if (index < this.pendingOrder.length)
-        at = Math.min(at, this.pendingOrderSince[index]! + pendingWarnAfter);
-    }
-    if (pendingTimeout !== undefined) {
-      const index = this.livePendingIndex(this.pendingOrderHead, false);
-      if (index < this.pendingOrder.length)
-        at = Math.min(at, this.pendingOrderSince[index]! + pendingTimeout);
-    }
-    if (at === Number.POSITIVE_INFINITY) return;
-    this.watchAlarm.ringAt(at);
-  }
-
-  /** The first entry from `from` that is still the work's current pending period. */
-  private livePendingIndex(from: number, forWarning: boolean): number {
-    let index = from;
-    while (index < this.pendingOrder.length) {
-      const record = this.pendingOrder[index]!;
-      const current =
-        record.state === "pending" && record.pendingSince === this.pendingOrderSince[index];
-      if (current && !(forWarning && record.warnedPending)) break;
-      index++;
-    }
-    if (forWarning) this.pendingWarnHead = index;
-    else this.pendingOrderHead = index;
-    this.compactPendingOrder();
-    return forWarning ? this.pendingWarnHead : this.pendingOrderHead;
-  }
-
-  private compactPendingOrder(): void {
-    const consumed = Math.min(
-      this.settings.pendingWarnAfter === undefined
-        ? Number.POSITIVE_INFINITY
-        : this.pendingWarnHead,
-      this.settings.pendingTimeout === undefined ? Number.POSITIVE_INFINITY : this.pendingOrderHead,
-    );
-    if (Number.isFinite(consumed) && consumed > 1024 && consumed * 2 > this.pendingOrder.length) {
-      this.pendingOrder.splice(0, consumed);
-      this.pendingOrderSince.splice(0, consumed);
-      this.pendingWarnHead -= consumed;
-      this.pendingOrderHead -= consumed;
-    }
-  }
-
-  private checkWatch(): void {
-    const now = Date.now();
-    const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
-    if (pendingWarnAfter !== undefined) {
-      this.forEachPendingLongerThan(pendingWarnAfter, true, now, (record, pendingFor) => {
-        record.warnedPending = true;
-        this.warn(
-          "pendingWarning",
-          () => messages.pendingWarning(record.task, record.id, pendingFor),
-          [record.snapshot(), pendingFor],
-        );
-      });
-    }
-    if (pendingTimeout !== undefined) {
-      this.forEachPendingLongerThan(pendingTimeout, false, now, (record, pendingFor) => {
-        const message = messages.pendingTimeout(record.task, record.id, pendingFor);
-        this.fail(record, new TimeoutError("pending", message));
-      });
-    }
-    const sinceProgress = now - this.lastProgressAt;
-    const pendingCount = this.store.counts.pending;
-    if (
-      pendingCount > 0 &&
-      stallWarnAfter !== undefined &&
-      !this.stallWarned &&
-      sinceProgress >= stallWarnAfter
-    ) {
-      this.stallWarned = true;
-      this.warn("stallWarning", () => messages.stallWarning(sinceProgress, pendingCount), [
-        sinceProgress,
-        pendingCount,
-      ]);
-    }
-    if (pendingCount > 0 && stallTimeout !== undefined && sinceProgress >= stallTimeout) {
-      for (const record of [...this.store.values()]) {
-        if (record.state !== "pending") continue;
-        this.fail(
-          record,
-          new TimeoutError("stall", messages.stallTimeout(record.task, record.id, sinceProgress)),
-        );
-      }
-    }
-    this.armWatchTimer();
-  }
-
-  /**
-   * Visits, oldest first, the works pending for at least `limit` ms that are
-   * not yet warned (`forWarning`) or not yet failed. `act` must take each out
-   * of that set, or the walk would not move on.
-   */
-  private forEachPendingLongerThan(
-    limit: number,
-    forWarning: boolean,
-    now: number,
-    act: (record: WorkRecord, pendingFor: number) => void,
-  ): void {
-    for (;;) {
-      const index = this.livePendingIndex(
-        forWarning ? this.pendingWarnHead : this.pendingOrderHead,
-        forWarning,
-      );
-      if (index >= this.pendingOrder.length) return;
-      const since = this.pendingOrderSince[index]!;
-      if (since + limit > now) return;
-      act(this.pendingOrder[index]!, now - since);
-    }
-  }
-
-  private warn<E extends "pendingWarning" | "stallWarning">(
-    event: E,
-    line: () => string,
-    args: E extends "pendingWarning" ? [Work, number] : [number, number],
-  ): void {
-    if (this.events.has(event))
-      (this.events.emit as (name: E, ...values: typeof args) => void)(event, ...args);
-    else process.stderr.write(`${line()}\n`);
+  private warn(line: string, emit: () => void, event: "pendingWarning" | "stallWarning"): void {
+    if (this.events.has(event)) emit();
+    else process.stderr.write(`${line}\n`);
   }
 
   // ── introspection ───────────────────────────────────────────────────
