@@ -8,6 +8,10 @@
  * cached in `node_modules/.cache/`, rebuilt when a source file changes) and
  * gives runcue those. With `--ts-workers`, or when bundling fails, runcue gets
  * the `.ts` files as they are.
+ *
+ * When this code runs bundled itself (`dist/main.js`, built by
+ * `scripts/build.mjs`), the worker bundles were built with it: they are the
+ * `dist/*.worker.js` files beside it, and nothing is hashed or bundled at run time.
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -18,15 +22,22 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const WORKER_NAMES = ["tile", "stitch", "animate"] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
-const sourceDir = dirname(fileURLToPath(import.meta.url));
-const cacheDir = join(sourceDir, "..", "node_modules", ".cache", "mandelbrot-workers");
+/** True in `dist/main.js`, where esbuild has inlined this module. */
+const isBundled = import.meta.url.endsWith(".js");
+const moduleDir = dirname(fileURLToPath(import.meta.url));
+const sourceDir = isBundled ? join(moduleDir, "..", "src") : moduleDir;
+const cacheDir = join(moduleDir, "..", "node_modules", ".cache", "mandelbrot-workers");
 
-function typescriptModules(): Record<WorkerName, URL> {
+function modulesIn(folder: string, extension: string): Record<WorkerName, URL> {
   const entries = WORKER_NAMES.map((name) => [
     name,
-    new URL(`./${name}.worker.ts`, import.meta.url),
+    pathToFileURL(join(folder, `${name}.worker${extension}`)),
   ]);
   return Object.fromEntries(entries) as Record<WorkerName, URL>;
+}
+
+function typescriptModules(): Record<WorkerName, URL> {
+  return modulesIn(sourceDir, ".ts");
 }
 
 /** A key that changes whenever any source file does. */
@@ -52,7 +63,7 @@ async function bundle(outDir: string): Promise<void> {
     target: "node20",
     // runcue/worker stays the package's own module, resolved from node_modules as usual.
     external: ["runcue", "runcue/*"],
-    // Bundled CommonJS dependencies (pngjs) still call require() for Node's built-ins.
+    // Bundled CommonJS dependencies still call require() for Node's built-ins.
     banner: {
       js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
     },
@@ -74,6 +85,7 @@ async function bundle(outDir: string): Promise<void> {
 /** The worker module of each task: bundled JavaScript, or the `.ts` sources when asked or when bundling fails. */
 export async function workerModules(useTypeScript: boolean): Promise<Record<WorkerName, URL>> {
   if (useTypeScript) return typescriptModules();
+  if (isBundled) return modulesIn(moduleDir, ".js");
   try {
     const outDir = join(cacheDir, await sourceKey());
     const bundled = WORKER_NAMES.map((name) => join(outDir, `${name}.worker.mjs`));

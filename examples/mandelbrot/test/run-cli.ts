@@ -8,6 +8,8 @@ import { promisify } from "node:util";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const mainPath = join(packageDir, "src", "main.ts");
+/** What `pnpm mandelbrot` runs: builds `dist/` when it is missing or stale, then runs `dist/main.js`. */
+const startPath = join(packageDir, "scripts", "start.mjs");
 
 export interface Summary {
   size: number;
@@ -30,12 +32,15 @@ export interface CliOutput {
   stderr: string;
 }
 
-/** Runs `main.ts` with `args` under tsx; resolves with its exit code and output. */
-export async function runCli(args: string[]): Promise<CliOutput> {
+/**
+ * Runs `main.ts` with `args` under tsx (or, with `bundled`, the built
+ * `dist/main.js` as `pnpm mandelbrot` does); resolves with its exit code and output.
+ */
+export async function runCli(args: string[], bundled = false): Promise<CliOutput> {
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ["--import", "tsx", mainPath, ...args],
+      bundled ? [startPath, ...args] : ["--import", "tsx", mainPath, ...args],
       { cwd: packageDir, env: { ...process.env, INIT_CWD: packageDir } },
     );
     return { code: 0, stdout, stderr };
@@ -46,8 +51,8 @@ export async function runCli(args: string[]): Promise<CliOutput> {
 }
 
 /** Runs a render into `out` with `--json` and returns the parsed summary. */
-export async function render(out: string, args: string[]): Promise<Summary> {
-  const result = await runCli(["--out", out, "--json", ...args]);
+export async function render(out: string, args: string[], bundled = false): Promise<Summary> {
+  const result = await runCli(["--out", out, "--json", ...args], bundled);
   if (result.code !== 0) throw new Error(`CLI exited with ${result.code}: ${result.stderr}`);
   return JSON.parse(result.stdout) as Summary;
 }
