@@ -6,7 +6,7 @@
  * except the last entry: grey, for tiles not rendered yet (shade 255 shows as 254).
  */
 import gifenc from "gifenc";
-import { writeFileAtomic } from "./artifacts.ts";
+import writeFileAtomic from "write-file-atomic";
 import { type ColormapName, colormapPalette } from "./colormaps.ts";
 import { tileBounds } from "./kernel.ts";
 import type { RenderSettings, TilePosition } from "./render-settings.ts";
@@ -64,6 +64,8 @@ export default async function animate(work: { params: AnimateParams }): Promise<
   });
   encoder.finish();
   const bytes = encoder.bytes();
-  await writeFileAtomic(gifPath, bytes);
+  await writeFileAtomic(gifPath, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), {
+    fsync: false,
+  });
   return { gifPath, bytes: bytes.length, frames: order.length + 1 };
 }

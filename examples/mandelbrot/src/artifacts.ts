@@ -1,5 +1,9 @@
 /**
- * Tile artifacts: one file per tile in `<out>/tiles/`, written atomically.
+ * Tile artifacts: one file per tile in `<out>/tiles/`, written atomically
+ * (write-file-atomic: a temporary file beside it, then a rename), so readers
+ * see the old file or the whole new one, never a part. Without fsync, as
+ * every output of this example: an artifact cut short by a power cut fails
+ * the length check below and is rendered again.
  *
  * A tile file is the 4 bytes `RCMT`, a little-endian uint32 header length, a
  * JSON header naming everything the pixels depend on (kernel version, size,
@@ -8,10 +12,9 @@
  * write and the file is as long as the header says: so a tile from other
  * settings, an older kernel or a torn write is stale.
  */
-import { randomBytes } from "node:crypto";
-import { open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { threadId } from "node:worker_threads";
+import { open, readFile, stat } from "node:fs/promises";
+import { join } from "node:path";
+import writeFileAtomic from "write-file-atomic";
 import { KERNEL_VERSION, type TileRequest, tileBounds } from "./kernel.ts";
 
 const MAGIC = "RCMT";
@@ -41,34 +44,17 @@ export function tileHeader(request: TileRequest): Buffer {
   return Buffer.from(JSON.stringify(header), "utf8");
 }
 
-/**
- * Writes `data` to `path` so that readers see either the old file or the whole
- * new one, never a part: write a temporary file beside it, then rename.
- */
-export async function writeFileAtomic(
-  path: string,
-  data: Uint8Array | Uint8Array[],
-): Promise<void> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    await writeFile(temporary, Array.isArray(data) ? Buffer.concat(data) : data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
-
 /** Writes the artifact of the tile `request` describes, with its `shades`. */
 export async function writeTile(tilesDir: string, request: TileRequest, shades: Uint8Array) {
   const header = tileHeader(request);
   const prefix = Buffer.alloc(PREFIX_BYTES);
   prefix.write(MAGIC, 0, "latin1");
   prefix.writeUInt32LE(header.length, 4);
-  await writeFileAtomic(tilePath(tilesDir, request.col, request.row), [prefix, header, shades]);
+  await writeFileAtomic(
+    tilePath(tilesDir, request.col, request.row),
+    Buffer.concat([prefix, header, shades]),
+    { fsync: false },
+  );
 }
 
 /**
@@ -167,5 +153,5 @@ export async function writeImageRecord(
     kernel: KERNEL_VERSION,
     ...record,
   };
-  await writeFileAtomic(imageRecordPath(pngPath), Buffer.from(`${JSON.stringify(full)}\n`));
+  await writeFileAtomic(imageRecordPath(pngPath), `${JSON.stringify(full)}\n`, { fsync: false });
 }

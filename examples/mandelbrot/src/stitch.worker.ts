@@ -5,7 +5,8 @@
  * same bytes whatever the grid and thread count were. Beside it, `mandelbrot.png.json` records the settings
  * it was made with, so an identical run can skip stitching.
  */
-import { writeFileAtomic, writeImageRecord } from "./artifacts.ts";
+import writeFileAtomic from "write-file-atomic";
+import { writeImageRecord } from "./artifacts.ts";
 import { type ColormapName, colormapPalette } from "./colormaps.ts";
 import { encodeIndexedPng } from "./png.ts";
 import type { RenderSettings } from "./render-settings.ts";
@@ -27,7 +28,7 @@ export default async function stitch(work: { params: StitchParams }): Promise<St
   const { tilesDir, pngPath, colormap, ...settings } = work.params;
   const shades = await readImageShades(tilesDir, settings);
   const png = encodeIndexedPng(settings.size, settings.size, shades, colormapPalette(colormap));
-  await writeFileAtomic(pngPath, png);
+  await writeFileAtomic(pngPath, png, { fsync: false });
   const { size, iter, zoom } = settings;
   await writeImageRecord(pngPath, { size, iter, zoom, colormap, bytes: png.length });
   return { pngPath, bytes: png.length };

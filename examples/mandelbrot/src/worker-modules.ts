@@ -61,12 +61,9 @@ async function bundle(outDir: string): Promise<void> {
     platform: "node",
     format: "esm",
     target: "node20",
-    // runcue/worker stays the package's own module, resolved from node_modules as usual.
-    external: ["runcue", "runcue/*"],
-    // Bundled CommonJS dependencies still call require() for Node's built-ins.
-    banner: {
-      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
-    },
+    // npm packages (runcue/worker, write-file-atomic, gifenc) stay external: Node resolves them
+    // from node_modules as usual, and CommonJS ones keep their own require and __filename.
+    packages: "external",
     logLevel: "silent",
   });
   try {

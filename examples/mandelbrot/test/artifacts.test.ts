@@ -19,7 +19,9 @@ afterAll(() => remove());
 
 test("tiles are written atomically: one file per tile, no temporary file left behind", async () => {
   expect(await tileFiles(out)).toHaveLength(16);
-  expect((await readdir(join(out, "tiles"))).filter((name) => name.endsWith(".tmp"))).toEqual([]);
+  // Nothing else: a temporary file (`<name>.<number>`, see write-file-atomic) would show here.
+  expect((await readdir(join(out, "tiles"))).sort()).toEqual(await tileFiles(out));
+  expect((await readdir(out)).sort()).toEqual(["mandelbrot.png", "mandelbrot.png.json", "tiles"]);
 });
 
 test("a second identical run renders no tile", async () => {
