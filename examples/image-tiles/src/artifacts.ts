@@ -10,34 +10,24 @@
  *   only when the settings change). Every file is written atomically, so one
  *   that exists is whole.
  */
-import { randomBytes } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
-import { open, rename, rm, stat, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
-import { threadId } from "node:worker_threads";
+import { open, stat } from "node:fs/promises";
+import writeFileAtomicPackage from "write-file-atomic";
 
 const SOURCE_MAGIC = "RCRGBA01";
 const PREFIX_BYTES = 12;
 
 /**
- * Writes `data` to `path` so that readers see either the old file or the whole
- * new one, never a part: write a temporary file beside it, then rename.
+ * Writes `data` to `path` atomically with write-file-atomic (a temporary file
+ * beside it, then a rename), so readers see the old file or the whole new one,
+ * never a part. Without fsync, as before: a crash can lose the newest files,
+ * which the next run then makes again.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: Uint8Array | Uint8Array[],
-): Promise<void> {
-  const temporary = join(
-    dirname(path),
-    `.${basename(path)}.${process.pid}-${threadId}-${randomBytes(4).toString("hex")}.tmp`,
-  );
-  try {
-    await writeFile(temporary, Array.isArray(data) ? Buffer.concat(data) : data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+export function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+  const bytes = Buffer.isBuffer(data)
+    ? data
+    : Buffer.from(data.buffer, data.byteOffset, data.length);
+  return writeFileAtomicPackage(path, bytes, { fsync: false });
 }
 
 /** What the decoded source records about where it came from. */
@@ -74,7 +64,7 @@ export async function writeSource(
   const prefix = Buffer.alloc(PREFIX_BYTES);
   prefix.write(SOURCE_MAGIC, 0, "latin1");
   prefix.writeUInt32LE(json.length, 8);
-  await writeFileAtomic(sourcePath, [prefix, json, rgba]);
+  await writeFileAtomic(sourcePath, Buffer.concat([prefix, json, rgba]));
 }
 
 /** The source's header and where its pixels start, or undefined when it is missing or torn. */
