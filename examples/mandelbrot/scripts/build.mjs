@@ -9,9 +9,10 @@
  * `start` script (scripts/start.mjs) uses it to build only when needed.
  */
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import writeFileAtomic from "write-file-atomic";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const sourceDir = join(packageDir, "src");
@@ -32,7 +33,7 @@ export async function isBuildStale() {
   return false;
 }
 
-/** Bundles the entries to `dist/`; each file is written beside its place, then renamed over it. */
+/** Bundles the entries to `dist/`, each file written atomically (a run that starts meanwhile sees whole files). */
 export async function build() {
   const esbuild = await import("esbuild");
   const result = await esbuild.build({
@@ -48,14 +49,8 @@ export async function build() {
   });
   await mkdir(distDir, { recursive: true });
   for (const file of result.outputFiles) {
-    const temporary = `${file.path}.${process.pid}.tmp`;
-    try {
-      await writeFile(temporary, file.contents);
-      await rename(temporary, file.path);
-    } catch (error) {
-      await rm(temporary, { force: true });
-      throw error;
-    }
+    const { buffer, byteOffset, length } = file.contents;
+    await writeFileAtomic(file.path, Buffer.from(buffer, byteOffset, length), { fsync: false });
   }
 }
 
