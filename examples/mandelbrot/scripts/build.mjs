@@ -12,7 +12,6 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import writeFileAtomic from "write-file-atomic";
 
 const packageDir = dirname(dirname(fileURLToPath(import.meta.url)));
 const sourceDir = join(packageDir, "src");
@@ -35,7 +34,9 @@ export async function isBuildStale() {
 
 /** Bundles the entries to `dist/`, each file written atomically (a run that starts meanwhile sees whole files). */
 export async function build() {
+  // Loaded here, not at the top: `start` imports this module on every run, and builds rarely.
   const esbuild = await import("esbuild");
+  const { default: writeFileAtomic } = await import("write-file-atomic");
   const result = await esbuild.build({
     entryPoints: ENTRIES.map((name) => join(sourceDir, `${name}.ts`)),
     outdir: distDir,
