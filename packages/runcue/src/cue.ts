@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { isAbsolute } from "node:path";
 import { fileURLToPath } from "node:url";
-import { messages } from "./errors.js";
+import { assertFunction, messages } from "./errors.js";
 import { type CueEvents, Events } from "./events.js";
 import { MainThreadExecutor } from "./executors/main.js";
 import { PoolExecutor } from "./executors/pool.js";
@@ -129,7 +129,7 @@ export class Cue {
    */
   service(name: string, options: ServiceOptions = {}): this {
     if (typeof name !== "string" || name === "")
-      throw new Error("cue.service() needs a non-empty name");
+      throw new Error(messages.needsName("cue.service()"));
     if (this.services.has(name)) throw new Error(messages.duplicateService(name));
     const parsed = serviceOptionsSchema.safeParse(options ?? {});
     if (!parsed.success) {
@@ -154,8 +154,7 @@ export class Cue {
   ): TaskName<P, Awaited<R>>;
   task<P = unknown, R = unknown>(name: string, definition: WorkerTaskDefinition<P>): TaskName<P, R>;
   task(name: string, definition: TaskDefinition): TaskName {
-    if (typeof name !== "string" || name === "")
-      throw new Error("cue.task() needs a non-empty name");
+    if (typeof name !== "string" || name === "") throw new Error(messages.needsName("cue.task()"));
     if (this.tasks.has(name)) throw new Error(messages.duplicateTask(name));
     const parsed = taskDefinitionSchema.safeParse(definition ?? {});
     if (!parsed.success) {
@@ -227,24 +226,21 @@ export class Cue {
 
   /** Sets the global readiness check: can this work start, are its inputs valid? */
   isReady(check: WorkCheck): this {
-    if (typeof check !== "function")
-      throw new TypeError("cue.isReady() needs a function (work) => boolean");
+    assertFunction(check, "cue.isReady()", "(work) => boolean");
     this.scheduler.isReady = check;
     return this;
   }
 
   /** Sets the global staleness check: should this work run, is its output missing or outdated? */
   isStale(check: WorkCheck): this {
-    if (typeof check !== "function")
-      throw new TypeError("cue.isStale() needs a function (work) => boolean");
+    assertFunction(check, "cue.isStale()", "(work) => boolean");
     this.scheduler.isStale = check;
     return this;
   }
 
   /** Sets the priority callback, consulted each time work is chosen: higher runs first, 0 to 1. */
   priority(rank: PriorityFunction): this {
-    if (typeof rank !== "function")
-      throw new TypeError("cue.priority() needs a function (ctx) => number");
+    assertFunction(rank, "cue.priority()", "(ctx) => number");
     this.scheduler.priority = rank;
     return this;
   }
@@ -267,9 +263,7 @@ export class Cue {
   ): () => void {
     if (typeof taskOrListener === "function") return this.events.on("complete", taskOrListener);
     const task = taskOrListener;
-    if (typeof listener !== "function") {
-      throw new TypeError(`onComplete needs a function, got ${typeof listener}`);
-    }
+    assertFunction(listener, "onComplete", "(work, result, duration) => void");
     const typed = listener as unknown as (...args: CueEvents["complete"]) => void;
     return this.events.on("complete", (work, result, duration) => {
       if (work.task === task) typed(work, result, duration);

@@ -38,6 +38,10 @@ export const ACCEPTED_RATES =
   '"N/sec", "N/min", "N/hour", "N/5s", "N/15min", a bare "N/seconds" such as "20/1", or { limit, interval }';
 
 export const messages = {
+  needsName: (call: string) => `${call} needs a non-empty name`,
+  needsFunction: (call: string, shape: string, got: unknown) =>
+    `${call} needs a function ${shape}, got ${typeof got}`,
+  abortedBeforeStart: () => "aborted before it started",
   invalidRate: (input: unknown, service?: string) =>
     `Invalid rate ${quote(input)}${service === undefined ? "" : ` for service "${service}"`}: use ${ACCEPTED_RATES}` +
     " (units: s sec second m min minute h hr hour; limit and interval positive)",
@@ -91,3 +95,8 @@ export const messages = {
   workerPathInvalid: (task: string, value: unknown) =>
     `Task "${task}": "worker" must be a file: URL or an absolute path to a module, got ${quote(value)}`,
 } as const;
+
+/** Throws a TypeError naming the call when `value` is not a function. */
+export function assertFunction(value: unknown, call: string, shape: string): void {
+  if (typeof value !== "function") throw new TypeError(messages.needsFunction(call, shape, value));
+}

@@ -1,4 +1,4 @@
-import { messages } from "./errors.js";
+import { assertFunction, messages } from "./errors.js";
 import type { Work } from "./works.js";
 
 /** Every event of a cue and the arguments its listeners get. */
@@ -44,9 +44,7 @@ export class Events {
   };
 
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
-    if (typeof listener !== "function") {
-      throw new TypeError(`${LISTENER_NAMES[event]} needs a function, got ${typeof listener}`);
-    }
+    assertFunction(listener, LISTENER_NAMES[event], "listener");
     // copy on write, so removing a listener while an event is being emitted is safe
     this.listeners[event] = [...this.listeners[event], listener] as never;
     return () => {

@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { BroadcastChannel, parentPort, workerData } from "node:worker_threads";
 import { messages } from "../errors.js";
+import { LazyAbort } from "../lazy-abort.js";
 import { isTransfer } from "./index.js";
 import {
   type AbortMessage,
@@ -66,26 +67,8 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 const handlers = new Map<string, Handler>();
 let tsxRegistered = false;
 
-/** One job's abort state; its AbortController is made only if the handler reads `ctx.signal`. */
-class JobSignal {
-  private controller: AbortController | undefined = undefined;
-  private reason: Error | undefined = undefined;
-
-  get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(reason: Error): void {
-    this.reason ??= reason;
-    this.controller?.abort(reason);
-  }
-}
-
-const jobs = new Map<number, JobSignal>();
+/** Each running job's signal, made only if its handler reads `ctx.signal`. */
+const jobs = new Map<number, LazyAbort>();
 const { abortChannel: abortChannelName, abortedJobs } = workerData as ThreadSetup;
 
 // listening from the thread's first moment; a job aborted before it arrived is in abortedJobs
@@ -153,10 +136,12 @@ async function loadHandler(path: string, exportName: string): Promise<Handler> {
 }
 
 export default async function runInThread(task: ThreadTask): Promise<unknown> {
-  const jobSignal = new JobSignal();
+  const jobSignal = new LazyAbort();
   jobs.set(task.job, jobSignal);
   if (Atomics.load(abortedJobs, task.job % abortedJobs.length) === task.job) {
-    jobSignal.abort(Object.assign(new Error("aborted before it started"), { name: "AbortError" }));
+    jobSignal.abort(
+      Object.assign(new Error(messages.abortedBeforeStart()), { name: "AbortError" }),
+    );
   }
   let progressCount = 0;
   const ctx = {
