@@ -1,4 +1,4 @@
-import { Cue, parseRate, TimeoutError, type WorkInfo } from "runcue";
+import { Cue, parseRate, type StateCounts, TimeoutError, type WorkInfo } from "runcue";
 import { cpuWorkerUrl, simulateWithTimer } from "./handlers.js";
 import { Metrics, type ServiceLimits, timingSlack } from "./metrics.js";
 import {
@@ -138,14 +138,7 @@ export interface SimulationSummary {
    * The library's own counts (`cue.stats()`) at the end, for comparison; they are disjoint like
    * this summary's (`completed` works ran, `skipped` ones did not).
    */
-  runcue_stats: {
-    pending: number;
-    running: number;
-    completed: number;
-    failed: number;
-    cancelled: number;
-    skipped: number;
-  };
+  runcue_stats: StateCounts;
 }
 
 /** Options of `runSimulation`: any simulation option, plus a signal that ends the run early. */

@@ -16,4 +16,4 @@ export type {
 } from "./options.js";
 export { parseRate, type Rate } from "./rate.js";
 export type { BlockedReason, BlockedWork, PriorityContext, PriorityFunction } from "./scheduler.js";
-export type { TaskContext, Work, WorkId, WorkInfo, WorkState } from "./works.js";
+export type { StateCounts, TaskContext, Work, WorkId, WorkInfo, WorkState } from "./works.js";
