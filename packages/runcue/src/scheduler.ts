@@ -110,8 +110,9 @@ const FORCED_PASS_COST_FACTOR = 10;
 
 /**
  * The only place that decides what runs next. Pending work flows
- * delayed → lane queue → (checks) → start, or → waiting (not ready) → re-check;
- * running work flows to a final state or back to delayed for a retry.
+ * delayed → incoming → isReady/isStale → skipped, or its lane's queue → start,
+ * or waiting (not ready) → re-checked; running work flows to a final state,
+ * or back to delayed for a retry.
  */
 export class Scheduler {
   readonly lanes: Lane[] = [];
@@ -169,14 +170,6 @@ export class Scheduler {
         ),
       fail: (record, error) => this.fail(record, error),
     });
-  }
-
-  get isStarted(): boolean {
-    return this.started;
-  }
-
-  runningAttempts(): number {
-    return this.running.size;
   }
 
   // ── pending work enters ─────────────────────────────────────────────
@@ -446,13 +439,11 @@ export class Scheduler {
   }
 
   /**
-   * The checks, in the contract's order: isReady → isStale → skip, or into
-   * the lane's ready queue to wait for room. Synchronous answers are acted on
-   * at once; a promise is awaited with the work marked as being checked.
-   */
-  /**
-   * `due` is what happens to a work found ready and stale: by default it
-   * joins its lane's queue; at dispatch it starts at once.
+   * The checks, in the contract's order: isReady → isStale → skip, or `due`:
+   * into the lane's ready queue to wait for room ("queue"), or, at dispatch,
+   * started at once ("start"). Synchronous answers are acted on at once; a
+   * promise is awaited with the work marked as being checked, and its answer
+   * always queues.
    */
   private check(record: WorkRecord, now: number, due: DueAction = "queue"): void {
     const task = this.tasks.get(record.task)!;
