@@ -9,6 +9,9 @@ export default defineConfig({
       "benchmarks/test/**/*.test.ts",
     ],
     testTimeout: 60_000,
+    // the JSON report lets .ci/run print a plain "N passed, N failed" line
+    reporters: ["default", "json"],
+    outputFile: { json: ".tmp/vitest-report.json" },
     hookTimeout: 60_000,
     typecheck: {
       enabled: true,
