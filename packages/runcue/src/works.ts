@@ -84,6 +84,8 @@ export class WorkRecord {
   pendingSince: number;
   /** Consecutive "not ready" answers, for the re-check back-off. */
   notReadyCount = 0;
+  /** Its last rank from the priority callback. */
+  rank = 0.5;
   /** Monotonic time of the last check that found it ready and stale. */
   checkedAt = 0;
   /** Monotonic time of the next timed re-check while not ready. */

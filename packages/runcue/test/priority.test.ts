@@ -100,4 +100,21 @@ describe("priority", () => {
     both.open();
     await cue.idle();
   });
+
+  test("a big queue is not ranked again in full at every finish", async () => {
+    const cue = startedCue();
+    cue.service("s", { concurrent: 8 });
+    cue.task("t", { uses: "s", run: async () => {} });
+    let calls = 0;
+    cue.priority(({ work, waitTime }) => {
+      calls++;
+      return ((work.params as { n: number }).n % 10) / 10 + Math.min(waitTime, 1000) / 10_000;
+    });
+    const works = 5_000;
+    for (let n = 0; n < works; n++) cue.submit("t", { n });
+    await cue.idle();
+    expect(cue.stats().completed).toBe(works);
+    // ranking everything at every finish would be about works²/8 calls (over 3 million here)
+    expect(calls).toBeLessThan(20 * works);
+  });
 });
