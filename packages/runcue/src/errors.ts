@@ -42,6 +42,8 @@ export const messages = {
   needsFunction: (call: string, shape: string, got: unknown) =>
     `${call} needs a function ${shape}, got ${typeof got}`,
   abortedBeforeStart: () => "aborted before it started",
+  nothingExposed: (name: string) =>
+    `ctx.main.${name}: the task exposes no main-thread functions (see the "expose" task option)`,
   invalidRate: (input: unknown, service?: string) =>
     `Invalid rate ${quote(input)}${service === undefined ? "" : ` for service "${service}"`}: use ${ACCEPTED_RATES}` +
     " (units: s sec second m min minute h hr hour; limit and interval positive)",

@@ -29,12 +29,7 @@ type Handler = (
 const NO_MAIN = new Proxy(
   {},
   {
-    get: (_target, name) => () =>
-      Promise.reject(
-        new Error(
-          `ctx.main.${String(name)}: the task exposes no main-thread functions (see the "expose" task option)`,
-        ),
-      ),
+    get: (_target, name) => () => Promise.reject(new Error(messages.nothingExposed(String(name)))),
   },
 );
 
