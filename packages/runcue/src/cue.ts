@@ -196,12 +196,10 @@ export class Cue {
       },
       isReady: definition.isReady as WorkCheck | undefined,
       isStale: definition.isStale as WorkCheck | undefined,
+      params: definition.params,
     });
-    this.paramsSchemas.set(name, definition.params);
     return name;
   }
-
-  private readonly paramsSchemas = new Map<string, TaskDefinition["params"]>();
 
   /** The worker pool's executor; its threads start on first use. */
   private pool(): Executor {
@@ -307,7 +305,7 @@ export class Cue {
     const registered = this.tasks.get(task);
     if (!registered) throw new Error(messages.unknownTask(String(task), [...this.tasks.keys()]));
     let value: unknown = params ?? {};
-    const schema = this.paramsSchemas.get(task);
+    const schema = registered.params;
     if (schema) {
       const parsed = schema.safeParse(value);
       if (!parsed.success)
@@ -484,5 +482,3 @@ function assertCloneable(task: string, params: unknown): void {
     );
   }
 }
-
-export type { Executor };

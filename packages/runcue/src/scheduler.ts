@@ -1,3 +1,4 @@
+import type { ZodType } from "zod";
 import { Alarm } from "./alarm.js";
 import { Attempt } from "./attempt.js";
 import { CancelledError, messages, TimeoutError } from "./errors.js";
@@ -17,6 +18,8 @@ export interface RegisteredTask extends ExecutableTask {
   readonly retry: Required<RetryPolicy>;
   readonly isReady: WorkCheck | undefined;
   readonly isStale: WorkCheck | undefined;
+  /** The zod schema `submit` checks params against. */
+  readonly params: ZodType | undefined;
 }
 
 export interface RetryPolicy {
