@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { stripVTControlCharacters } from "node:util";
 import { beforeAll, describe, expect, test } from "vitest";
 
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -15,12 +16,19 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Runs the built `runcue-sim` as a user would; resolves with its exit code and output. */
+/**
+ * Runs the built `runcue-sim` as a user would; resolves with its exit code and output as
+ * text, without colours (a CI machine may have them forced on through CI or FORCE_COLOR).
+ */
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [cli, ...args], { cwd: packageDir }, (error, stdout, stderr) => {
       const code = error ? ((error as { code?: number }).code ?? 1) : 0;
-      resolve({ code: typeof code === "number" ? code : 1, stdout, stderr });
+      resolve({
+        code: typeof code === "number" ? code : 1,
+        stdout: stripVTControlCharacters(stdout),
+        stderr: stripVTControlCharacters(stderr),
+      });
     });
   });
 }

@@ -156,7 +156,7 @@ export class PoolExecutor implements Executor {
   private getPool(): Piscina {
     if (!this.pool) {
       this.pool = new Piscina({
-        filename: new URL("./thread.js", import.meta.url).href,
+        filename: new URL("./thread-entry.cjs", import.meta.url).href,
         minThreads: this.options.threads,
         maxThreads: this.options.threads,
         concurrentTasksPerWorker: 1,
