@@ -22,7 +22,7 @@ const loading = import(runtime).then((module: { default: RunInThread }) => {
 // a failed load is reported by the first task that awaits it, not as an unhandled rejection
 loading.catch(() => {});
 
-module.exports = async function runTask(task: unknown): Promise<unknown> {
-  if (run === undefined) await loading;
-  return run!(task);
+// not async: once loaded, a task costs one plain call on top of the runtime's own
+module.exports = function runTask(task: unknown): Promise<unknown> {
+  return run !== undefined ? run(task) : loading.then(() => run!(task));
 };
