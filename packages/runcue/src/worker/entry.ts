@@ -5,9 +5,10 @@
  * `require()` of an ES module runs V8's synchronous instantiation, and a thread
  * terminated in the middle of it (by `stop()`, or after a cancelled task's
  * grace) aborts the whole process with "v8::Module::IsGraphAsync must be used
- * on an instantiated module". Seen once in CI. A CommonJS entry keeps
- * `require()` off the ES module loader; the thread runtime (dist/thread.js) is
- * loaded with `import()`, whose asynchronous path survives termination.
+ * on an instantiated module" (it happened once in a run of our test suite). A
+ * CommonJS entry keeps `require()` off the ES module loader; the thread runtime
+ * (dist/thread.js) is loaded with `import()`, whose asynchronous path survives
+ * termination.
  */
 import { pathToFileURL } from "node:url";
 
