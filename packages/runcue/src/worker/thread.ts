@@ -1,7 +1,8 @@
 /**
- * The code Piscina runs inside each worker thread: it loads the user's
- * worker module (once per thread), calls the export with `(work, ctx)`, and
- * sends progress, errors and transferred results back.
+ * The code that runs inside each worker thread (imported by entry.ts, the file
+ * Piscina loads): it loads the user's worker module (once per thread), calls
+ * the export with `(work, ctx)`, and sends progress, errors and transferred
+ * results back.
  */
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
