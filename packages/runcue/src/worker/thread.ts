@@ -4,6 +4,7 @@
  * the export with `(work, ctx)`, and sends progress, errors and transferred
  * results back.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -12,6 +13,7 @@ import { BroadcastChannel, parentPort, workerData } from "node:worker_threads";
 import { messages } from "../errors.js";
 import { LazyAbort } from "../lazy-abort.js";
 import { isTransfer } from "./index.js";
+import { threadMessages } from "./messages.js";
 import {
   type AbortMessage,
   type ProgressMessage,
@@ -20,6 +22,7 @@ import {
   type ThreadSetup,
   type ThreadTask,
 } from "./protocol.js";
+import { describeUncloneable } from "./uncloneable.js";
 
 type Handler = (
   work: ThreadTask["work"],
@@ -131,6 +134,97 @@ async function loadHandler(path: string, exportName: string): Promise<Handler> {
   return handler as Handler;
 }
 
+/** A job this thread runs, from its handler's call until its outcome is returned. */
+interface RunningJob {
+  readonly work: ThreadTask["work"];
+  ended: boolean;
+  /** Ends the job with an error raised outside the handler's call (see `onOutsideError`). */
+  fail(error: unknown): void;
+}
+
+/**
+ * Which job's handler created the running callback. A timer a handler leaves
+ * behind carries its job with it, so an error it throws later is laid at its
+ * own work's door, never at the work the thread happens to run by then.
+ */
+const owners = new AsyncLocalStorage<RunningJob>();
+const running = new Set<RunningJob>();
+
+const describe = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+
+/**
+ * An error thrown (or a rejection left unhandled) outside any handler's call.
+ * Node would end the thread, failing whatever work it runs then, which may be
+ * an innocent one. Instead: the work whose handler left the callback fails if
+ * it still runs; one that has ended fails nothing and the error is printed;
+ * an error whose origin is unknown fails the running work, saying so.
+ */
+function onOutsideError(error: unknown): void {
+  const owner = owners.getStore();
+  if (owner !== undefined && !owner.ended) {
+    owner.fail(
+      wrapOutsideError(error, threadMessages.thrownByOwnCallback(owner.work, describe(error))),
+    );
+    return;
+  }
+  if (owner === undefined && running.size > 0) {
+    for (const job of running) {
+      job.fail(
+        wrapOutsideError(error, threadMessages.thrownByUnknownCallback(job.work, describe(error))),
+      );
+    }
+    return;
+  }
+  process.stderr.write(
+    `${owner ? threadMessages.thrownAfterWorkEnded(owner.work, describe(error)) : threadMessages.thrownOutsideAnyWork(describe(error))}\n`,
+  );
+}
+
+function wrapOutsideError(error: unknown, message: string): Error {
+  const wrapped = new Error(message, { cause: error });
+  if (error instanceof Error) wrapped.name = error.name;
+  return wrapped;
+}
+
+process.on("uncaughtException", onOutsideError);
+process.on("unhandledRejection", onOutsideError);
+
+/**
+ * Refuses transfer lists Piscina could not post: its failed post would leave
+ * the job without an answer. Undefined when the list is fine.
+ */
+function checkTransferList(list: readonly unknown[]): string | undefined {
+  const seen = new Set<unknown>();
+  for (const item of list) {
+    if (seen.has(item)) return "an item appears twice";
+    seen.add(item);
+    if (item instanceof ArrayBuffer) {
+      if (item.byteLength === 0 && isDetached(item))
+        return "an ArrayBuffer in it was already moved (detached)";
+      continue;
+    }
+    if (typeof item === "object" && item !== null && item.constructor?.name === "MessagePort")
+      continue;
+    return `it holds ${describeKind(item)}, not an ArrayBuffer or MessagePort (list typedArray.buffer, not the typed array)`;
+  }
+  return undefined;
+}
+
+function isDetached(buffer: ArrayBuffer): boolean {
+  try {
+    structuredClone(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function describeKind(value: unknown): string {
+  if (typeof value !== "object" || value === null) return `a ${typeof value}`;
+  return `an instance of ${(value.constructor as { name?: string } | undefined)?.name ?? "Object"}`;
+}
+
 export default async function runInThread(task: ThreadTask): Promise<unknown> {
   const jobSignal = new LazyAbort();
   jobs.set(task.job, jobSignal);
@@ -145,12 +239,22 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
       return jobSignal.signal;
     },
     progress(value: unknown) {
-      progressCount++;
       const message: ProgressMessage = { runcue: "progress", job: task.job, value };
-      parentPort!.postMessage(message);
+      try {
+        parentPort!.postMessage(message);
+      } catch (error) {
+        const reason =
+          describeUncloneable(value) ?? (error instanceof Error ? error.message : String(error));
+        throw new TypeError(threadMessages.uncloneableProgress(task.work, reason), {
+          cause: error,
+        });
+      }
+      // counted only once sent: the main thread holds the result until this many have arrived
+      progressCount++;
     },
     main: NO_MAIN as unknown,
   };
+  const job: RunningJob = { work: task.work, ended: false, fail: () => {} };
   let outcome: ThreadOutcome;
   try {
     if (task.mainPort) {
@@ -160,18 +264,34 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
     const handler =
       handlers.get(`${task.exportName}\u0000${task.path}`) ??
       (await loadHandler(task.path, task.exportName));
-    const value = await handler(task.work, ctx);
+    running.add(job);
+    const value = await new Promise<unknown>((resolve, reject) => {
+      job.fail = reject;
+      Promise.resolve(owners.run(job, handler, task.work, ctx)).then(resolve, reject);
+    });
     if (isTransfer(value)) {
+      const unclonable = describeUncloneable(value.value);
+      if (unclonable !== undefined)
+        throw new TypeError(threadMessages.uncloneableResult(task.work, unclonable));
+      const badList = checkTransferList(value.transferList);
+      if (badList !== undefined)
+        throw new TypeError(threadMessages.badTransferList(task.work, badList));
       outcome = { ok: true, value: value.value, progressCount };
       // Piscina moves the transferable list and hands the value to the main thread
       const movable = { [TRANSFERABLE]: value.transferList, [VALUE]: outcome };
       markMovable(movable);
       return movable;
     }
+    // a result Piscina could not post would leave the work without an answer: say what is wrong instead
+    const unclonable = describeUncloneable(value);
+    if (unclonable !== undefined)
+      throw new TypeError(threadMessages.uncloneableResult(task.work, unclonable));
     outcome = { ok: true, value, progressCount };
   } catch (error) {
     outcome = { ok: false, error: serializeError(error), progressCount };
   } finally {
+    job.ended = true;
+    running.delete(job);
     jobs.delete(task.job);
     task.mainPort?.close();
   }
