@@ -45,8 +45,8 @@ describe("the built package, as a user gets it", () => {
   test("exports point at dist/ and dependencies stay dependencies, not bundled", () => {
     const require = createRequire(import.meta.url);
     const packageJson = JSON.parse(readFileSync(require.resolve("runcue/package.json"), "utf8"));
-    expect(packageJson.exports["."].import).toBe("./dist/index.js");
-    expect(packageJson.exports["./worker"].import).toBe("./dist/worker.js");
+    expect(packageJson.exports["."].import.default).toBe("./dist/index.js");
+    expect(packageJson.exports["./worker"].import.default).toBe("./dist/worker.js");
     const distDir = fileURLToPath(
       new URL("./dist/", `file://${require.resolve("runcue/package.json")}`),
     );
