@@ -1,45 +1,90 @@
-import type { Job } from "./executors/types.js";
+import type { Executor, Job, JobTask } from "./executors/types.js";
 import { LazyAbort } from "./lazy-abort.js";
-import type { RegisteredTask } from "./scheduler.js";
 import type { WorkInfo, WorkRecord } from "./works.js";
 
+/** How an attempt's handler ended, when that ending decided the work. */
+export type AttemptOutcome = { ok: true; result: unknown } | { ok: false; error: unknown };
+
+/** What an attempt reports to the scheduler. */
+export interface AttemptHooks {
+  progress(attempt: Attempt, value: unknown): void;
+  /**
+   * The executor's slot is free again. `outcome` is the handler's ending when
+   * it decided the work; undefined when a cancel, timeout or stop decided first.
+   */
+  settled(attempt: Attempt, outcome: AttemptOutcome | undefined): void;
+}
+
+const Phase = {
+  /** The handler runs; nothing is decided. */
+  Running: 0,
+  /** A cancel, timeout or stop decided the work; the handler still holds its slot. */
+  Decided: 1,
+  /** The executor reported the end; the slot is free. Final. */
+  Released: 2,
+} as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
+
 /**
- * One run of one work. It is the handler's `ctx` too: `signal` (made on
- * first read) and `progress`.
+ * One run of one work: the executor's Job and the handler's `ctx` (`signal`,
+ * made on first read, and `progress`). Its phase is the one exactly-once
+ * guard: the work's outcome is decided once, by the handler or by a cancel,
+ * timeout or stop, and the slot is released once.
  */
 export class Attempt extends LazyAbort implements Job {
-  /** The work's outcome is decided (cancelled, timed out or settled); a late return changes nothing. */
-  decided = false;
-  handle: unknown = undefined;
+  private phase: Phase = Phase.Running;
   timer: NodeJS.Timeout | undefined = undefined;
   readonly work: WorkInfo;
   readonly startedAt = performance.now();
 
-  private settled = false;
-
   constructor(
     readonly record: WorkRecord,
-    readonly task: RegisteredTask,
-    private readonly onProgress: (attempt: Attempt, value: unknown) => void,
-    private readonly onSettle: (attempt: Attempt, succeeded: boolean, value: unknown) => void,
+    readonly task: JobTask,
+    private readonly executor: Executor,
+    private readonly hooks: AttemptHooks,
   ) {
     super();
     this.work = record.info();
   }
 
-  settle(succeeded: boolean, value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    this.onSettle(this, succeeded, value);
+  /** True until the work's outcome is decided. */
+  get isRunning(): boolean {
+    return this.phase === Phase.Running;
+  }
+
+  /**
+   * Claims the work's outcome for a cancel, timeout or stop: true the first
+   * time, false when the handler or another decision came first.
+   */
+  decide(): boolean {
+    if (this.phase !== Phase.Running) return false;
+    this.phase = Phase.Decided;
+    return true;
+  }
+
+  resolve(result: unknown): void {
+    this.release({ ok: true, result });
+  }
+
+  reject(error: unknown): void {
+    this.release({ ok: false, error });
+  }
+
+  private release(outcome: AttemptOutcome): void {
+    if (this.phase === Phase.Released) return;
+    const decidedHere = this.phase === Phase.Running;
+    this.phase = Phase.Released;
+    this.hooks.settled(this, decidedHere ? outcome : undefined);
   }
 
   progress(value: unknown): void {
-    this.onProgress(this, value);
+    if (this.phase === Phase.Running) this.hooks.progress(this, value);
   }
 
+  /** Aborts the handler; its executor makes sure it ends within the grace. */
   override abort(reason: Error): boolean {
     if (!super.abort(reason)) return false;
-    this.task.lane.executor.abort(this);
+    if (this.phase !== Phase.Released) this.executor.abort(this);
     return true;
   }
 }

@@ -1,31 +1,27 @@
-import { availableParallelism } from "node:os";
-import { isAbsolute } from "node:path";
-import { fileURLToPath } from "node:url";
 import { assertFunction, messages } from "./errors.js";
 import { type CueEvents, Events } from "./events.js";
-import { MainThreadExecutor } from "./executors/main.js";
-import { PoolExecutor } from "./executors/pool.js";
-import type { Executor } from "./executors/types.js";
+import { ExecutorRegistry } from "./executors/registry.js";
+import type { Executor, JobTask, PoolStats } from "./executors/types.js";
 import {
   type CueOptions,
+  type CueSettings,
   cueOptionsSchema,
   describeIssues,
   parseOptions,
+  parseServiceOptions,
+  parseTaskDefinition,
   type RunTaskDefinition,
   type ServiceOptions,
   type StopOptions,
   type SubmitOptions,
-  serviceOptionsSchema,
   stopOptionsSchema,
   submitOptionsSchema,
   type TaskDefinition,
-  taskDefinitionSchema,
   type WorkCheck,
   type WorkerTaskDefinition,
 } from "./options.js";
 import {
   type BlockedWork,
-  clampPriority,
   Lane,
   type PriorityFunction,
   type RegisteredTask,
@@ -64,8 +60,12 @@ export interface ListFilter {
  * "completed" too), so the six counts add up to the works submitted.
  */
 export interface CueStats extends StateCounts {
+  /** Per service, by name; a null-prototype object, so any name is a plain key. */
   services: Record<string, ServiceStats>;
+  /** The local thread pool. */
   threads: { size: number; busy: number };
+  /** Every worker pool by name, the local one as `"local"`. */
+  pools: Record<string, PoolStats>;
 }
 
 export interface ServiceStats {
@@ -95,30 +95,15 @@ export class Cue {
   private readonly services = new Map<string, Service>();
   private readonly tasks = new Map<string, RegisteredTask>();
   private readonly lanes = new Map<string, Lane>();
-  private readonly mainExecutor: Executor;
-  private poolExecutor: Executor | undefined;
-  private readonly options: CueOptions;
-  private readonly threads: number;
+  private readonly executors: ExecutorRegistry;
+  private readonly settings: CueSettings;
   private nextSeq = 1;
 
   constructor(options: CueOptions = {}) {
-    this.options = parseOptions(cueOptionsSchema, options, "Cue options") as CueOptions;
-    this.threads = this.options.threads ?? availableParallelism();
-    this.store = new WorkStore(this.options.retain ?? 10_000);
-    this.scheduler = new Scheduler(
-      this.store,
-      this.events,
-      {
-        pollInterval: this.options.pollInterval ?? 50,
-        abortGrace: this.options.abortGrace ?? 1_000,
-        pendingWarnAfter: this.options.pendingWarnAfter,
-        pendingTimeout: this.options.pendingTimeout,
-        stallWarnAfter: this.options.stallWarnAfter,
-        stallTimeout: this.options.stallTimeout,
-      },
-      this.tasks,
-    );
-    this.mainExecutor = new MainThreadExecutor(this.options.abortGrace ?? 1_000);
+    this.settings = parseOptions(cueOptionsSchema, options, "Cue options");
+    this.store = new WorkStore(this.settings.retain);
+    this.scheduler = new Scheduler(this.store, this.events, this.settings, this.tasks);
+    this.executors = new ExecutorRegistry(this.settings, () => this.scheduler.schedulePump());
   }
 
   // ── registration ────────────────────────────────────────────────────
@@ -131,15 +116,8 @@ export class Cue {
     if (typeof name !== "string" || name === "")
       throw new Error(messages.needsName("cue.service()"));
     if (this.services.has(name)) throw new Error(messages.duplicateService(name));
-    const parsed = serviceOptionsSchema.safeParse(options ?? {});
-    if (!parsed.success) {
-      const rateIssue = parsed.error.issues.find((issue) => issue.path[0] === "rate");
-      if (rateIssue) throw new Error(messages.invalidRate(options.rate, name));
-      throw new Error(
-        messages.invalidOptions(`options for service "${name}"`, describeIssues(parsed.error)),
-      );
-    }
-    this.services.set(name, new Service(name, parsed.data.concurrent, parsed.data.rate));
+    const { concurrent, rate } = parseServiceOptions(name, options);
+    this.services.set(name, new Service(name, concurrent, rate));
     return this;
   }
 
@@ -156,66 +134,33 @@ export class Cue {
   task(name: string, definition: TaskDefinition): TaskName {
     if (typeof name !== "string" || name === "") throw new Error(messages.needsName("cue.task()"));
     if (this.tasks.has(name)) throw new Error(messages.duplicateTask(name));
-    const parsed = taskDefinitionSchema.safeParse(definition ?? {});
-    if (!parsed.success) {
-      throw new Error(
-        messages.invalidOptions(`definition of task "${name}"`, describeIssues(parsed.error)),
-      );
-    }
-    const { run, worker } = definition;
-    if ((run === undefined) === (worker === undefined)) {
-      throw new Error(messages.taskNeedsOneHandler(name));
-    }
-    if (definition.expose !== undefined && worker === undefined) {
-      throw new Error(messages.exposeNeedsWorker(name));
-    }
+    const settings = parseTaskDefinition(name, definition);
     let service: Service | undefined;
-    if (definition.uses !== undefined) {
-      service = this.services.get(definition.uses);
+    if (settings.uses !== undefined) {
+      service = this.services.get(settings.uses);
       if (!service)
-        throw new Error(messages.unknownService(name, definition.uses, [...this.services.keys()]));
+        throw new Error(messages.unknownService(name, settings.uses, [...this.services.keys()]));
     }
-    const workerPath = worker === undefined ? undefined : resolveWorkerPath(name, worker);
-    const executor = workerPath === undefined ? this.mainExecutor : this.pool();
-    const backoff = definition.retry?.backoff ?? {};
+    const bound = this.executors.bind(name, settings);
     this.tasks.set(name, {
       name,
-      run: run as RegisteredTask["run"],
-      workerPath,
-      exportName: definition.export ?? "default",
-      expose: definition.expose,
+      job: bound.job,
       service,
-      lane: this.lane(service, executor),
-      timeout: definition.timeout,
-      retry: {
-        attempts: definition.retry?.attempts ?? 1,
-        initial: backoff.initial ?? 100,
-        factor: backoff.factor ?? 2,
-        max: backoff.max ?? 30_000,
-        jitter: backoff.jitter ?? 0,
-      },
-      isReady: definition.isReady as WorkCheck | undefined,
-      isStale: definition.isStale as WorkCheck | undefined,
-      params: definition.params,
+      lane: this.lane(service, bound.executor, bound.executorName),
+      timeout: settings.timeout,
+      retry: settings.retry,
+      isReady: settings.isReady as WorkCheck | undefined,
+      isStale: settings.isStale as WorkCheck | undefined,
+      params: settings.params,
     });
     return name;
   }
 
-  /** The worker pool's executor; its threads start on first use. */
-  private pool(): Executor {
-    this.poolExecutor ??= new PoolExecutor({
-      threads: this.threads,
-      resourceLimits: this.options.resourceLimits,
-      abortGrace: this.options.abortGrace ?? 1_000,
-    });
-    return this.poolExecutor;
-  }
-
-  private lane(service: Service | undefined, executor: Executor): Lane {
-    const key = `${service?.name ?? ""}\u0000${executor.kind}`;
+  private lane(service: Service | undefined, executor: Executor, executorName: string): Lane {
+    const key = `${service?.name ?? ""}\u0000${executorName}`;
     let lane = this.lanes.get(key);
     if (!lane) {
-      lane = new Lane(service, executor);
+      lane = new Lane(service, executor, executorName);
       this.lanes.set(key, lane);
       this.scheduler.lanes.push(lane);
     }
@@ -312,7 +257,7 @@ export class Cue {
         throw new Error(messages.invalidParams(task, describeIssues(parsed.error)));
       value = parsed.data;
     }
-    if (registered.workerPath !== undefined) assertCloneable(task, value);
+    registered.lane.executor.checkParams?.(value, registered.job);
     let priority = 0.5;
     let notBefore = 0;
     if (options !== undefined) {
@@ -321,7 +266,7 @@ export class Cue {
         options,
         `submit options for task "${task}"`,
       );
-      if (parsed.priority !== undefined) priority = clampPriority(parsed.priority);
+      priority = parsed.priority;
       if (parsed.at !== undefined) notBefore = parsed.at;
       if (parsed.delay !== undefined) notBefore = Math.max(notBefore, Date.now() + parsed.delay);
     }
@@ -385,7 +330,7 @@ export class Cue {
 
   /** Starts running work; idempotent. Work submitted before just queues. */
   start(): void {
-    this.scheduler.start();
+    if (this.scheduler.start()) this.executors.start();
   }
 
   /**
@@ -395,11 +340,7 @@ export class Cue {
    */
   async stop(options: StopOptions = {}): Promise<void> {
     const { timeout } = parseOptions(stopOptionsSchema, options, "stop options");
-    await this.scheduler.stop(timeout, () => this.closeExecutors());
-  }
-
-  private async closeExecutors(): Promise<void> {
-    await Promise.all([this.mainExecutor.close(), this.poolExecutor?.close()]);
+    await this.scheduler.stop(timeout, () => this.executors.close());
   }
 
   /** Asks for blocked work to be checked again now (after an artifact changed, say). */
@@ -418,67 +359,19 @@ export class Cue {
 
   stats(): CueStats {
     const now = performance.now();
-    const services: Record<string, ServiceStats> = {};
+    const services: Record<string, ServiceStats> = Object.create(null);
     for (const [name, service] of this.services) {
       const stats: ServiceStats = { running: service.running };
       if (service.concurrent !== undefined) stats.concurrent = service.concurrent;
       if (service.rate) stats.rate = { ...service.rate, used: service.startsInWindow(now) };
       services[name] = stats;
     }
-    const usage = this.poolExecutor?.usage();
+    const local = this.executors.localStats();
     return {
       ...this.store.counts,
       services,
-      threads: { size: this.threads, busy: usage?.busy ?? 0 },
+      threads: { size: local.size, busy: local.busy },
+      pools: this.executors.stats(),
     };
-  }
-}
-
-function resolveWorkerPath(task: string, worker: URL | string): string {
-  if (worker instanceof URL) {
-    if (worker.protocol !== "file:") throw new Error(messages.workerPathInvalid(task, worker.href));
-    return fileURLToPath(worker);
-  }
-  if (worker.startsWith("file:")) return fileURLToPath(worker);
-  if (!isAbsolute(worker)) throw new Error(messages.workerPathInvalid(task, worker));
-  return worker;
-}
-
-/**
- * True when `value` is made only of what always crosses to a thread:
- * primitives (not symbols), plain objects and arrays of them, typed arrays
- * and dates. A cheap walk, so the usual small params need no trial clone.
- */
-function isPlainData(value: unknown, depth = 0): boolean {
-  if (value === null) return true;
-  const type = typeof value;
-  if (
-    type === "string" ||
-    type === "number" ||
-    type === "boolean" ||
-    type === "undefined" ||
-    type === "bigint"
-  ) {
-    return true;
-  }
-  if (type !== "object" || depth > 32) return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
-  if (ArrayBuffer.isView(value) || value instanceof Date) return true;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  for (const key in value as Record<string, unknown>) {
-    if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
-
-function assertCloneable(task: string, params: unknown): void {
-  if (isPlainData(params)) return;
-  try {
-    structuredClone(params);
-  } catch (error) {
-    throw new Error(
-      messages.unclonableParams(task, error instanceof Error ? error.message : String(error)),
-    );
   }
 }

@@ -46,7 +46,7 @@ export const messages = {
     `ctx.main.${name}: the task exposes no main-thread functions (see the "expose" task option)`,
   invalidRate: (input: unknown, service?: string) =>
     `Invalid rate ${quote(input)}${service === undefined ? "" : ` for service "${service}"`}: use ${ACCEPTED_RATES}` +
-    " (units: s sec second m min minute h hr hour; limit and interval positive)",
+    " (units: s sec second m min minute h hr hour; limit a whole number from 1 to 1000000, interval positive and at most 2147483647 ms)",
   invalidOptions: (where: string, issues: string) => `Invalid ${where}: ${issues}`,
   unknownService: (task: string, service: string, known: string[]) =>
     `Task "${task}" uses unknown service "${service}": register it first with cue.service("${service}", ...)` +
@@ -94,6 +94,17 @@ export const messages = {
     `Worker thread running work ${id} of task "${task}" ran out of memory (see the "resourceLimits" option)`,
   exposeNeedsWorker: (task: string) =>
     `Task "${task}": "expose" is for worker tasks (a main-thread "run" handler can call the functions directly)`,
+  taskNeedsDefinition: (task: string, got: unknown) =>
+    `Task "${task}" needs a definition object with "run" or "worker", got ${got === null ? "null" : typeof got}`,
+  poolNeedsWorker: (task: string) =>
+    `Task "${task}": "pool" is for worker tasks (a "run" handler runs on the main thread)`,
+  unknownPool: (task: string, pool: string, known: string[]) =>
+    `Task "${task}" uses unknown pool "${pool}": pass it in the "pools" option of new Cue()` +
+    ` (pools: ${known.map((name) => `"${name}"`).join(", ")})`,
+  poolStartFailed: (pool: string, error: unknown) =>
+    `runcue: pool "${pool}" failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  threadsBusy: (size: number, busy: number) => `all ${size} worker threads busy (${busy}/${size})`,
+  poolBusy: (pool: string, description: string) => `pool "${pool}": ${description}`,
   workerPathInvalid: (task: string, value: unknown) =>
     `Task "${task}": "worker" must be a file: URL or an absolute path to a module, got ${quote(value)}`,
 } as const;

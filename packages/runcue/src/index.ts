@@ -2,8 +2,18 @@ export { Cue, type CueStats, type ListFilter, type ServiceStats, type TaskName }
 export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
 export type { CueEvents } from "./events.js";
 export type {
+  Executor,
+  ExecutorHost,
+  Job,
+  JobTask,
+  Pool,
+  PoolStats,
+  PoolWorkerStats,
+} from "./executors/types.js";
+export type {
   BackoffOptions,
   CueOptions,
+  ExposedFunctions,
   RetryOptions,
   RunTaskDefinition,
   ServiceOptions,

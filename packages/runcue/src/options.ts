@@ -1,11 +1,18 @@
+import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { z } from "zod";
 import { messages } from "./errors.js";
-import type { Rate } from "./rate.js";
+import type { Pool } from "./executors/types.js";
+import { parseRate, type Rate } from "./rate.js";
 import type { TaskContext, WorkInfo } from "./works.js";
 
-const milliseconds = z.number().finite().nonnegative();
-const positiveMilliseconds = z.number().finite().positive();
+/** The longest delay Node's timers accept (ms); longer ones fire at once. */
+export const MAX_TIMER_DELAY = 2 ** 31 - 1;
+/** The most threads a local pool may have. */
+export const MAX_THREADS = 1024;
+
+const milliseconds = z.number().finite().nonnegative().max(MAX_TIMER_DELAY);
+const positiveMilliseconds = z.number().finite().positive().max(MAX_TIMER_DELAY);
 
 /** Options of `new Cue(options)`. Every time is in milliseconds. */
 export interface CueOptions {
@@ -35,13 +42,19 @@ export interface CueOptions {
    */
   stallTimeout?: number;
   /**
-   * Re-check blocked work (not ready, rate used up) at least this often, so
-   * that an artifact appearing from outside is noticed.
+   * The first re-check of a work that answered "not ready" comes after this;
+   * the gap then grows while it keeps answering so, up to `maxPollInterval`.
    * @default 50
    */
   pollInterval?: number;
   /**
-   * Size of the worker pool that runs `worker` tasks.
+   * Not-ready work is re-checked at least this often, so that an artifact
+   * appearing from outside is noticed within it. At least `pollInterval`.
+   * @default Math.max(1000, pollInterval)
+   */
+  maxPollInterval?: number;
+  /**
+   * Size of the local worker pool that runs `worker` tasks (at most 1024).
    * @default os.availableParallelism()
    */
   threads?: number;
@@ -64,7 +77,24 @@ export interface CueOptions {
    * @example new Cue({ resourceLimits: { maxOldGenerationSizeMb: 256 } })
    */
   resourceLimits?: ResourceLimits;
+  /**
+   * More worker pools, by name, for the task option `pool` (the local thread
+   * pool is `"local"`, the default).
+   * @example new Cue({ pools: { farm: redisPool({ connection: "redis://127.0.0.1:6379", queue: "render" }) } })
+   */
+  pools?: Record<string, Pool>;
 }
+
+/** The name of the local thread pool in `stats().pools` and the task option `pool`. */
+export const LOCAL_POOL = "local";
+
+const isPool = (value: unknown): value is Pool => {
+  if (typeof value !== "object" || value === null) return false;
+  const pool = value as Record<string, unknown>;
+  return ["freeSlots", "run", "abort", "stats", "describeBusy", "close"].every(
+    (method) => typeof pool[method] === "function",
+  );
+};
 
 export const cueOptionsSchema = z
   .object({
@@ -72,10 +102,16 @@ export const cueOptionsSchema = z
     pendingTimeout: positiveMilliseconds.optional(),
     stallWarnAfter: milliseconds.optional(),
     stallTimeout: positiveMilliseconds.optional(),
-    pollInterval: positiveMilliseconds.optional(),
-    threads: z.number().int().positive().optional(),
-    retain: z.number().int().nonnegative().optional(),
-    abortGrace: milliseconds.optional(),
+    pollInterval: positiveMilliseconds.default(50),
+    maxPollInterval: positiveMilliseconds.optional(),
+    threads: z
+      .number()
+      .int()
+      .positive()
+      .max(MAX_THREADS)
+      .default(() => Math.min(MAX_THREADS, availableParallelism())),
+    retain: z.number().int().nonnegative().default(10_000),
+    abortGrace: milliseconds.default(1_000),
     resourceLimits: z
       .object({
         maxOldGenerationSizeMb: z.number().positive().optional(),
@@ -85,8 +121,40 @@ export const cueOptionsSchema = z
       })
       .strict()
       .optional(),
+    pools: z
+      .record(
+        z.string(),
+        z.custom<Pool>(
+          isPool,
+          "expected a pool: an object with freeSlots, run, abort, stats, describeBusy and close",
+        ),
+      )
+      .default({}),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    if (options.maxPollInterval !== undefined && options.maxPollInterval < options.pollInterval) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxPollInterval"],
+        message: `must be at least pollInterval (${options.pollInterval})`,
+      });
+    }
+    if (Object.hasOwn(options.pools, LOCAL_POOL)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["pools", LOCAL_POOL],
+        message: `"${LOCAL_POOL}" is the name of the local thread pool; choose another`,
+      });
+    }
+  })
+  .transform((options) => ({
+    ...options,
+    maxPollInterval: options.maxPollInterval ?? Math.max(1_000, options.pollInterval),
+  }));
+
+/** The Cue's options with every default filled in. */
+export type CueSettings = z.output<typeof cueOptionsSchema>;
 
 /** Options of `cue.service(name, options)`. */
 export interface ServiceOptions {
@@ -104,12 +172,30 @@ export interface ServiceOptions {
 
 export const serviceOptionsSchema = z
   .object({
-    rate: z
-      .union([z.string(), z.object({ limit: z.number(), interval: z.number() }).strict()])
-      .optional(),
+    // its text and numbers are checked by parseRate, which names the service
+    rate: z.unknown().optional(),
     concurrent: z.number().int().positive().optional(),
   })
   .strict();
+
+/** A service's options, checked: the rate parsed. */
+export interface ServiceSettings {
+  rate: Rate | undefined;
+  concurrent: number | undefined;
+}
+
+/** Checks a service's options; a bad rate throws the rate's own message, naming the service. */
+export function parseServiceOptions(name: string, options: unknown): ServiceSettings {
+  const { rate, concurrent } = parseOptions(
+    serviceOptionsSchema,
+    options,
+    `options for service "${name}"`,
+  );
+  return {
+    rate: rate === undefined ? undefined : parseRate(rate as string | Rate, name),
+    concurrent,
+  };
+}
 
 /** How a failed attempt is retried. */
 export interface RetryOptions {
@@ -130,20 +216,33 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
+const backoffSchema = z
+  .object({
+    initial: milliseconds.default(100),
+    factor: z.number().finite().min(1).default(2),
+    max: milliseconds.default(30_000),
+    jitter: z.number().min(0).max(1).default(0),
+  })
+  .strict();
+
 export const retrySchema = z
   .object({
     attempts: z.number().int().positive(),
-    backoff: z
-      .object({
-        initial: milliseconds.optional(),
-        factor: z.number().finite().min(1).optional(),
-        max: milliseconds.optional(),
-        jitter: z.number().min(0).max(1).optional(),
-      })
-      .strict()
-      .optional(),
+    backoff: backoffSchema.default(() => backoffSchema.parse({})),
   })
   .strict();
+
+/** A task's retry policy with every default filled in. */
+export type RetrySettings = z.output<typeof retrySchema>;
+
+const NO_RETRY: RetrySettings = retrySchema.parse({ attempts: 1 });
+
+/** The delay before the attempt after `attempt` (1 for the first run). */
+export function retryDelay(retry: RetrySettings, attempt: number): number {
+  const { initial, factor, max, jitter } = retry.backoff;
+  const base = Math.min(max, initial * factor ** (attempt - 1));
+  return Math.round(base * (1 - jitter * Math.random()));
+}
 
 /** A check of one work: `isReady` or `isStale`. */
 export type WorkCheck<P = unknown> = (work: WorkInfo<P>) => boolean | Promise<boolean>;
@@ -156,6 +255,11 @@ export interface TaskOptions<P = unknown> {
   params?: z.ZodType<P>;
   /** Fail an attempt that runs longer than this with a `TimeoutError` of kind `"task"`. */
   timeout?: number;
+  /**
+   * Worker tasks: the pool that runs them, a name from the `pools` option.
+   * @default "local" (the local thread pool)
+   */
+  pool?: string;
   /** Retry failed attempts. */
   retry?: RetryOptions;
   /** Used instead of the global `cue.isReady` for this task. */
@@ -200,19 +304,44 @@ const isFunction = (value: unknown) => typeof value === "function";
 export const taskDefinitionSchema = z
   .object({
     uses: z.string().optional(),
+    pool: z.string().min(1).optional(),
     params: z
       .custom<z.ZodType>((value) => value instanceof z.ZodType, "expected a zod schema")
       .optional(),
     timeout: positiveMilliseconds.optional(),
-    retry: retrySchema.optional(),
+    retry: retrySchema.default(NO_RETRY),
     isReady: z.custom(isFunction, "expected a function").optional(),
     isStale: z.custom(isFunction, "expected a function").optional(),
     run: z.custom(isFunction, "expected a function").optional(),
     worker: z.union([z.instanceof(URL), z.string()]).optional(),
-    export: z.string().min(1).optional(),
+    export: z.string().min(1).default("default"),
     expose: z.record(z.string(), z.custom(isFunction, "expected a function")).optional(),
   })
   .strict();
+
+/** A task definition, checked, with its defaults filled in. */
+export type TaskSettings = z.output<typeof taskDefinitionSchema>;
+
+/**
+ * Checks a task definition: its options, and the rules across them (exactly
+ * one of `run` and `worker`; `expose` and `pool` only with `worker`).
+ */
+export function parseTaskDefinition(name: string, definition: unknown): TaskSettings {
+  if (typeof definition !== "object" || definition === null) {
+    throw new Error(messages.taskNeedsDefinition(name, definition));
+  }
+  const settings = parseOptions(taskDefinitionSchema, definition, `definition of task "${name}"`);
+  if ((settings.run === undefined) === (settings.worker === undefined)) {
+    throw new Error(messages.taskNeedsOneHandler(name));
+  }
+  if (settings.expose !== undefined && settings.worker === undefined) {
+    throw new Error(messages.exposeNeedsWorker(name));
+  }
+  if (settings.pool !== undefined && settings.worker === undefined) {
+    throw new Error(messages.poolNeedsWorker(name));
+  }
+  return settings;
+}
 
 /** Options of `cue.submit(task, params, options)`. */
 export interface SubmitOptions {
@@ -226,11 +355,18 @@ export interface SubmitOptions {
 
 export const submitOptionsSchema = z
   .object({
-    priority: z.number().finite().optional(),
-    delay: milliseconds.optional(),
+    priority: z.number().finite().transform(clampPriority).default(0.5),
+    // delay and at may lie any time ahead: the scheduler's alarm waits in steps
+    delay: z.number().finite().nonnegative().optional(),
     at: z.number().finite().optional(),
   })
   .strict();
+
+/** A priority as the scheduler uses it: in [0, 1]; anything not a number is 0.5. */
+export function clampPriority(value: unknown): number {
+  if (typeof value !== "number" || Number.isNaN(value)) return 0.5;
+  return Math.min(1, Math.max(0, value));
+}
 
 /** Options of `cue.stop(options)`. */
 export interface StopOptions {
@@ -248,7 +384,11 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 /** Parses `value` or throws an Error that names `where` and each bad option. */
-export function parseOptions<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+export function parseOptions<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  where: string,
+): z.output<T> {
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success)
     throw new Error(messages.invalidOptions(where, describeIssues(parsed.error)));

@@ -6,7 +6,13 @@ export interface Rate {
   interval: number;
 }
 
-const UNIT_MS: Record<string, number> = {
+/** The most starts a rate may allow per window (its window keeps one slot per start). */
+export const MAX_RATE_LIMIT = 1_000_000;
+/** The longest rate window (ms): what Node's timers accept. */
+const MAX_RATE_INTERVAL = 2 ** 31 - 1;
+
+// a null prototype, so "constructor" or "__proto__" is not a unit
+const UNIT_MS: Record<string, number> = Object.assign(Object.create(null) as object, {
   s: 1000,
   sec: 1000,
   second: 1000,
@@ -19,7 +25,15 @@ const UNIT_MS: Record<string, number> = {
   hr: 3_600_000,
   hour: 3_600_000,
   hours: 3_600_000,
-};
+});
+
+const isValidRate = (limit: number, interval: number) =>
+  Number.isInteger(limit) &&
+  limit > 0 &&
+  limit <= MAX_RATE_LIMIT &&
+  Number.isFinite(interval) &&
+  interval > 0 &&
+  interval <= MAX_RATE_INTERVAL;
 
 const RATE_TEXT = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)?\s*$/i;
 
@@ -33,9 +47,7 @@ const RATE_TEXT = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)?\s*$/i;
 export function parseRate(text: string | Rate, service?: string): Rate {
   if (typeof text === "object" && text !== null) {
     const { limit, interval } = text;
-    if (Number.isInteger(limit) && limit > 0 && Number.isFinite(interval) && interval > 0) {
-      return { limit, interval };
-    }
+    if (isValidRate(limit, interval)) return { limit, interval };
     throw new Error(messages.invalidRate(text, service));
   }
   const match = typeof text === "string" ? RATE_TEXT.exec(text) : null;
@@ -49,10 +61,9 @@ export function parseRate(text: string | Rate, service?: string): Rate {
         ? undefined
         : 1000
       : UNIT_MS[unitText.toLowerCase()];
-  if (unitMs === undefined || !(limit > 0) || !(count > 0)) {
-    throw new Error(messages.invalidRate(text, service));
-  }
-  return { limit, interval: count * unitMs };
+  const interval = count * (unitMs ?? Number.NaN);
+  if (!isValidRate(limit, interval)) throw new Error(messages.invalidRate(text, service));
+  return { limit, interval };
 }
 
 /**

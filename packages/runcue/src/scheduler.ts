@@ -1,33 +1,33 @@
 import type { ZodType } from "zod";
 import { Alarm } from "./alarm.js";
-import { Attempt } from "./attempt.js";
+import { Attempt, type AttemptHooks, type AttemptOutcome } from "./attempt.js";
 import { CancelledError, messages, TimeoutError } from "./errors.js";
 import type { Events } from "./events.js";
-import type { ExecutableTask, Executor } from "./executors/types.js";
+import type { Executor, JobTask } from "./executors/types.js";
 import { Heap } from "./heap.js";
-import type { WorkCheck } from "./options.js";
+import {
+  type CueSettings,
+  clampPriority,
+  type RetrySettings,
+  retryDelay,
+  type WorkCheck,
+} from "./options.js";
 import type { Service } from "./services.js";
 import { Watch } from "./watch.js";
 import { Place, type Work, type WorkRecord, type WorkStore } from "./works.js";
 
 /** A task as the scheduler keeps it, after validation. */
-export interface RegisteredTask extends ExecutableTask {
+export interface RegisteredTask {
+  readonly name: string;
+  readonly job: JobTask;
   readonly service: Service | undefined;
   readonly lane: Lane;
   readonly timeout: number | undefined;
-  readonly retry: Required<RetryPolicy>;
+  readonly retry: RetrySettings;
   readonly isReady: WorkCheck | undefined;
   readonly isStale: WorkCheck | undefined;
   /** The zod schema `submit` checks params against. */
   readonly params: ZodType | undefined;
-}
-
-export interface RetryPolicy {
-  attempts: number;
-  initial?: number;
-  factor?: number;
-  max?: number;
-  jitter?: number;
 }
 
 /** What `cue.priority()` callbacks get. */
@@ -57,15 +57,6 @@ export interface BlockedWork {
   details: string;
 }
 
-export interface SchedulerSettings {
-  pollInterval: number;
-  abortGrace: number;
-  pendingWarnAfter: number | undefined;
-  pendingTimeout: number | undefined;
-  stallWarnAfter: number | undefined;
-  stallTimeout: number | undefined;
-}
-
 /**
  * The works of one service that one executor runs: a priority queue of works
  * that passed their checks and wait for room, and the works that answered
@@ -86,6 +77,8 @@ export class Lane {
   constructor(
     readonly service: Service | undefined,
     readonly executor: Executor,
+    /** The executor's name, for `debugBlocked()`. */
+    readonly executorName: string,
   ) {}
 
   capacity(now: number): number {
@@ -182,7 +175,7 @@ export class Scheduler {
   constructor(
     private readonly store: WorkStore,
     private readonly events: Events,
-    private readonly settings: SchedulerSettings,
+    private readonly settings: CueSettings,
     private readonly tasks: ReadonlyMap<string, RegisteredTask>,
   ) {
     this.maxBackoff = settings.pollInterval * (1 - TIMED_PASS_SPACING);
@@ -233,14 +226,16 @@ export class Scheduler {
 
   // ── start and stop ──────────────────────────────────────────────────
 
-  start(): void {
-    if (this.started && !this.stopping) return;
+  /** Starts scheduling; false when it was started already. */
+  start(): boolean {
+    if (this.started && !this.stopping) return false;
     this.started = true;
     this.stopping = false;
     this.recheckForced = true;
     this.armDelayTimer();
     this.watch.start();
     this.schedulePump();
+    return true;
   }
 
   async stop(timeout: number | undefined, closeExecutors: () => Promise<void>): Promise<void> {
@@ -272,8 +267,7 @@ export class Scheduler {
 
   private cancelRunning(timeout: number): void {
     for (const attempt of this.running) {
-      if (attempt.decided) continue;
-      attempt.decided = true;
+      if (!attempt.decide()) continue;
       const { record } = attempt;
       const error = new CancelledError(
         messages.stoppedWhileRunning(record.task, record.id, timeout),
@@ -586,7 +580,7 @@ export class Scheduler {
     task.service?.take();
     this.store.markRunning(record, Date.now());
     this.watch.progressMade();
-    const attempt = new Attempt(record, task, this.deliverProgress, this.settleAttempt);
+    const attempt = new Attempt(record, task.job, lane.executor, this.attemptHooks);
     record.execution = attempt;
     this.running.add(attempt);
     if (this.events.has("start")) this.events.emit("start", record.snapshot());
@@ -599,21 +593,23 @@ export class Scheduler {
     lane.executor.run(attempt);
   }
 
-  private readonly deliverProgress = (attempt: Attempt, value: unknown): void => {
-    if (attempt.decided || !this.events.has("progress")) return;
-    this.events.emit("progress", attempt.record.snapshot(), value);
+  private readonly attemptHooks: AttemptHooks = {
+    progress: (attempt, value) => {
+      if (this.events.has("progress"))
+        this.events.emit("progress", attempt.record.snapshot(), value);
+    },
+    settled: (attempt, outcome) => this.settleAttempt(attempt, outcome),
   };
 
-  private readonly settleAttempt = (attempt: Attempt, succeeded: boolean, value: unknown): void => {
+  private settleAttempt(attempt: Attempt, outcome: AttemptOutcome | undefined): void {
     this.running.delete(attempt);
     clearTimeout(attempt.timer);
-    attempt.task.service?.release();
     const { record } = attempt;
+    this.tasks.get(record.task)!.service?.release();
     if (record.execution === attempt) record.execution = undefined;
-    if (!attempt.decided) {
-      attempt.decided = true;
-      if (succeeded) this.complete(record, value, monotonicNow() - attempt.startedAt);
-      else this.failAttempt(record, toError(value));
+    if (outcome) {
+      if (outcome.ok) this.complete(record, outcome.result, monotonicNow() - attempt.startedAt);
+      else this.failAttempt(record, toError(outcome.error));
     }
     if (this.running.size === 0 && this.drainWaiters.length > 0) {
       const waiters = this.drainWaiters;
@@ -622,11 +618,10 @@ export class Scheduler {
     }
     // slot refilled synchronously: no tick between a finish and the next start
     this.pump();
-  };
+  }
 
   private timeoutAttempt(attempt: Attempt, timeout: number): void {
-    if (attempt.decided) return;
-    attempt.decided = true;
+    if (!attempt.decide()) return;
     const { record } = attempt;
     const error = new TimeoutError("task", messages.taskTimeout(record.task, record.id, timeout));
     attempt.abort(error);
@@ -674,11 +669,8 @@ export class Scheduler {
   cancel(record: WorkRecord): boolean {
     if (record.isFinal) return false;
     const error = new CancelledError(messages.cancelled(record.task, record.id));
-    const attempt = record.execution as Attempt | undefined;
-    if (attempt) {
-      attempt.decided = true;
-      attempt.abort(error);
-    }
+    const attempt = record.execution;
+    if (attempt?.decide()) attempt.abort(error);
     this.store.finish(record, "cancelled", Date.now(), { error });
     this.afterFinish();
     return true;
@@ -794,16 +786,10 @@ export class Scheduler {
     if (record.place === Place.Incoming) {
       return { work, reason: "queued", details: "not checked yet" };
     }
-    const executor = task.lane.executor;
+    const { executor, executorName } = task.lane;
     if (executor.freeSlots() <= 0) {
-      const usage = executor.usage();
-      return {
-        work,
-        reason: "threads_busy",
-        details: usage
-          ? `all ${usage.size} worker threads busy (${usage.busy}/${usage.size})`
-          : "no free slot",
-      };
+      const details = messages.poolBusy(executorName, executor.describeBusy());
+      return { work, reason: "threads_busy", details };
     }
     return { work, reason: "queued", details: "about to start" };
   }
@@ -829,16 +815,6 @@ function askCheck(
   } catch {
     return onError;
   }
-}
-
-export function clampPriority(value: unknown): number {
-  if (typeof value !== "number" || Number.isNaN(value)) return 0.5;
-  return Math.min(1, Math.max(0, value));
-}
-
-function retryDelay(retry: Required<RetryPolicy>, attempt: number): number {
-  const base = Math.min(retry.max, retry.initial * retry.factor ** (attempt - 1));
-  return Math.round(base * (1 - retry.jitter * Math.random()));
 }
 
 function toError(value: unknown): Error {

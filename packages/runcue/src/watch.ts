@@ -1,14 +1,13 @@
 import { Alarm } from "./alarm.js";
 import { messages, TimeoutError } from "./errors.js";
+import type { CueSettings } from "./options.js";
 import type { WorkRecord } from "./works.js";
 
 /** The clocks of pending and stall warnings and timeouts (ms; undefined is off). */
-export interface WatchSettings {
-  pendingWarnAfter: number | undefined;
-  pendingTimeout: number | undefined;
-  stallWarnAfter: number | undefined;
-  stallTimeout: number | undefined;
-}
+export type WatchSettings = Pick<
+  CueSettings,
+  "pendingWarnAfter" | "pendingTimeout" | "stallWarnAfter" | "stallTimeout"
+>;
 
 /** What the watch needs from the scheduler. */
 export interface WatchActions {

@@ -67,6 +67,13 @@ export const Place = {
 } as const;
 export type Place = (typeof Place)[keyof typeof Place];
 
+/** What a record knows of its attempt in flight (see attempt.ts). */
+export interface Execution {
+  /** Claims the work's outcome: true the first time, for a cancel, timeout or stop. */
+  decide(): boolean;
+  abort(reason: Error): boolean;
+}
+
 /** The mutable record behind a work; internal. */
 export class WorkRecord {
   state: WorkState = "pending";
@@ -93,7 +100,7 @@ export class WorkRecord {
   warnedPending = false;
   private infoView: WorkInfo | undefined = undefined;
   /** The attempt in flight while running. */
-  execution: { abort(reason: Error): void } | undefined = undefined;
+  execution: Execution | undefined = undefined;
   waiters:
     | Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>
     | undefined = undefined;

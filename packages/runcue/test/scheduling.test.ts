@@ -65,7 +65,7 @@ describe("delayed work and debugBlocked", () => {
     expect(blocked["blocked:not_ready"]).toMatch(
       /^task "blocked" params \{"file":"in.txt"\} not ready/,
     );
-    expect(blocked["cpu2:threads_busy"]).toBe("all 1 worker threads busy (1/1)");
+    expect(blocked["cpu2:threads_busy"]).toBe('pool "local": all 1 worker threads busy (1/1)');
     expect(blocked["behind:delayed"]).toMatch(/^not before/);
     release.open();
     await cue.stop({ timeout: 100 });

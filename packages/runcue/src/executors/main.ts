@@ -1,4 +1,4 @@
-import type { Executor, Job } from "./types.js";
+import type { Executor, ExecutorHost, Job } from "./types.js";
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null &&
@@ -10,22 +10,24 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  * of its own: services are the only limit on I/O-bound work.
  */
 export class MainThreadExecutor implements Executor {
-  readonly kind = "main";
+  private abortGrace = 0;
 
-  constructor(private readonly abortGrace: number) {}
+  attach(host: ExecutorHost): void {
+    this.abortGrace = host.abortGrace;
+  }
 
   freeSlots(): number {
     return Number.POSITIVE_INFINITY;
   }
 
-  usage(): undefined {
-    return undefined;
+  describeBusy(): string {
+    return "the main thread is never full";
   }
 
   abort(job: Job): void {
     // A handler that ignores its signal cannot be stopped on this thread; after the
     // grace we stop waiting for it, so its slot is not held for ever.
-    const timer = setTimeout(() => job.settle(false, job.signal.reason), this.abortGrace);
+    const timer = setTimeout(() => job.reject(job.signal.reason), this.abortGrace);
     timer.unref();
   }
 
@@ -34,15 +36,15 @@ export class MainThreadExecutor implements Executor {
       const value = job.task.run!(job.work as never, job);
       if (isThenable(value)) {
         value.then(
-          (result) => job.settle(true, result),
-          (error: unknown) => job.settle(false, error),
+          (result) => job.resolve(result),
+          (error: unknown) => job.reject(error),
         );
       } else {
         // settled a microtask later, like an async handler: the caller finishes starting first
-        queueMicrotask(() => job.settle(true, value));
+        queueMicrotask(() => job.resolve(value));
       }
     } catch (error) {
-      queueMicrotask(() => job.settle(false, error));
+      queueMicrotask(() => job.reject(error));
     }
   }
 

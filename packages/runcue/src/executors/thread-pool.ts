@@ -17,12 +17,12 @@ import {
   type ThreadSetup,
   type ThreadTask,
 } from "../worker/protocol.js";
-import type { Executor, Job } from "./types.js";
+import { assertCloneable } from "./cloneable.js";
+import type { ExecutorHost, Job, JobTask, Pool, PoolStats } from "./types.js";
 
-export interface PoolOptions {
+export interface ThreadPoolOptions {
   threads: number;
   resourceLimits: ResourceLimits | undefined;
-  abortGrace: number;
 }
 
 let poolCount = 0;
@@ -75,7 +75,7 @@ function threadExecArgv(): string[] | undefined {
  * its thread after the grace: Piscina only needs `aborted`, `reason` and one
  * listener, so no AbortController is made per job.
  */
-class PoolJob {
+class ThreadJob {
   aborted = false;
   reason: unknown = undefined;
   progressReceived = 0;
@@ -87,7 +87,7 @@ class PoolJob {
   constructor(
     readonly id: number,
     readonly job: Job,
-    private readonly done: (entry: PoolJob) => void,
+    private readonly done: (entry: ThreadJob) => void,
   ) {}
 
   addEventListener(_type: "abort", listener: () => void): void {
@@ -119,22 +119,24 @@ class PoolJob {
   private deliver(outcome: ThreadOutcome): void {
     this.held = undefined;
     this.done(this);
-    if (outcome.ok) this.job.settle(true, outcome.value);
-    else this.job.settle(false, deserializeError(outcome.error));
+    if (outcome.ok) this.job.resolve(outcome.value);
+    else this.job.reject(deserializeError(outcome.error));
   }
 }
 
 /**
- * Runs `worker` tasks in a Piscina pool, one job a thread. The scheduler
- * hands it a job only when `freeSlots()` says a thread is free, so Piscina's
- * own queue stays empty and nothing is prefetched.
+ * The local pool: runs `worker` tasks in a Piscina pool, one job a thread.
+ * The scheduler hands it a job only when `freeSlots()` says a thread is free,
+ * so Piscina's own queue stays empty and nothing is prefetched.
  */
-export class PoolExecutor implements Executor {
-  readonly kind = "pool";
+export class ThreadPool implements Pool {
   private pool: Piscina | undefined;
   private busy = 0;
   private nextJob = 1;
-  private readonly inFlight = new Map<number, PoolJob>();
+  private abortGrace = 0;
+  /** Running jobs by their number (progress messages name it) and by job (aborts). */
+  private readonly inFlight = new Map<number, ThreadJob>();
+  private readonly byJob = new Map<Job, ThreadJob>();
   private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
   private abortChannel: BroadcastChannel | undefined;
   private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
@@ -143,14 +145,26 @@ export class PoolExecutor implements Executor {
     abortedJobs: this.abortedJobs,
   };
 
-  constructor(private readonly options: PoolOptions) {}
+  constructor(private readonly options: ThreadPoolOptions) {}
+
+  attach(host: ExecutorHost): void {
+    this.abortGrace = host.abortGrace;
+  }
 
   freeSlots(): number {
     return this.options.threads - this.busy;
   }
 
-  usage(): { size: number; busy: number } {
+  stats(): PoolStats {
     return { size: this.options.threads, busy: this.busy };
+  }
+
+  describeBusy(): string {
+    return messages.threadsBusy(this.options.threads, this.busy);
+  }
+
+  checkParams(params: unknown, task: JobTask): void {
+    assertCloneable(task.name, params);
   }
 
   private getPool(): Piscina {
@@ -175,9 +189,9 @@ export class PoolExecutor implements Executor {
   }
 
   run(job: Job): void {
-    const entry = new PoolJob(this.nextJob++, job, this.release);
-    job.handle = entry;
+    const entry = new ThreadJob(this.nextJob++, job, this.release);
     this.inFlight.set(entry.id, entry);
+    this.byJob.set(job, entry);
     this.busy++;
     const { task: definition } = job;
     const task: ThreadTask = {
@@ -199,25 +213,23 @@ export class PoolExecutor implements Executor {
         (outcome: ThreadOutcome) => entry.outcome(outcome),
         (error: unknown) => {
           this.release(entry);
-          job.settle(false, this.describeThreadError(entry, error));
+          job.reject(this.describeThreadError(entry, error));
         },
       );
   }
 
   abort(job: Job): void {
-    const entry = job.handle as PoolJob | undefined;
-    if (!entry || !this.inFlight.has(entry.id)) return;
+    const entry = this.byJob.get(job);
+    if (!entry) return;
     this.broadcastAbort(entry.id, job.signal.reason);
     // a handler that does not return within the grace is stopped by terminating its thread
-    const timer = setTimeout(
-      () => entry.terminateThread(job.signal.reason),
-      this.options.abortGrace,
-    );
+    const timer = setTimeout(() => entry.terminateThread(job.signal.reason), this.abortGrace);
     timer.unref();
   }
 
-  private readonly release = (entry: PoolJob): void => {
+  private readonly release = (entry: ThreadJob): void => {
     if (!this.inFlight.delete(entry.id)) return;
+    this.byJob.delete(entry.job);
     entry.mainPort?.close();
     this.busy--;
   };
@@ -238,7 +250,7 @@ export class PoolExecutor implements Executor {
     this.abortChannel.postMessage(message);
   }
 
-  private describeThreadError(entry: PoolJob, error: unknown): Error {
+  private describeThreadError(entry: ThreadJob, error: unknown): Error {
     if (entry.aborted) {
       return entry.reason instanceof Error ? entry.reason : new Error(String(entry.reason));
     }
