@@ -15,7 +15,7 @@
 import { open, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import writeFileAtomic from "write-file-atomic";
-import { KERNEL_VERSION, type TileRequest, tileBounds } from "./kernel.ts";
+import { flipRows, KERNEL_VERSION, type TileRequest, tileBounds } from "./kernel.ts";
 
 const MAGIC = "RCMT";
 const PREFIX_BYTES = 8;
@@ -154,4 +154,20 @@ export async function writeImageRecord(
     ...record,
   };
   await writeFileAtomic(imageRecordPath(pngPath), `${JSON.stringify(full)}\n`, { fsync: false });
+}
+
+/**
+ * Writes the artifact of tile `request` as the mirror image of the tile in row `sourceRow` (see
+ * `mirrorRow` in `kernel.ts`), read from its own artifact; returns the shades.
+ */
+export async function writeMirroredTile(
+  tilesDir: string,
+  request: TileRequest,
+  sourceRow: number,
+): Promise<Uint8Array> {
+  const source = await readTile(tilesDir, { ...request, row: sourceRow });
+  const { width } = tileBounds(request.size, request.grid, request.col, request.row);
+  const shades = flipRows(source, width);
+  await writeTile(tilesDir, request, shades);
+  return shades;
 }

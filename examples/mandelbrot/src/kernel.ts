@@ -140,3 +140,34 @@ export function renderTile(request: TileRequest): Uint8Array {
   }
   return shades;
 }
+
+/**
+ * The tile row whose image, turned upside down, is tile row `row`'s image, or `undefined` when the
+ * row must be rendered.
+ *
+ * A view centred on the real axis (`cy` 0) is symmetric about it: pixel rows `py` and
+ * `size - 1 - py` sit at `im` and exactly `-im` (every step of that arithmetic is exact in
+ * doubles), and the iteration of `-im` is the iteration of `im` with `y` negated, which rounds the
+ * same, so the shades are equal bit for bit. The bottom half of the tiles can then be copied from
+ * the top half, when the grid's rows are cut symmetrically (always when `grid` divides `size`).
+ */
+export function mirrorRow(size: number, grid: number, row: number, zoom: Zoom): number | undefined {
+  if (zoom.cy !== 0) return undefined;
+  const source = grid - 1 - row;
+  if (source >= row) return undefined;
+  const target = tileBounds(size, grid, 0, row);
+  const original = tileBounds(size, grid, 0, source);
+  const isMirrorImage =
+    target.height === original.height && target.y === size - original.y - original.height;
+  return isMirrorImage ? source : undefined;
+}
+
+/** The shades of a `width`-pixel-wide tile, rows in reverse order: its mirror image about a horizontal line. */
+export function flipRows(shades: Uint8Array, width: number): Uint8Array {
+  const height = shades.length / width;
+  const flipped = new Uint8Array(shades.length);
+  for (let line = 0; line < height; line++) {
+    flipped.set(shades.subarray(line * width, (line + 1) * width), (height - 1 - line) * width);
+  }
+  return flipped;
+}

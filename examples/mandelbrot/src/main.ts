@@ -8,7 +8,14 @@ import { mkdir, rm } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { Cue } from "runcue";
 import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
-import { imageRecordPath, isImageValid, isTileValid, tilePath } from "./artifacts.ts";
+import {
+  imageRecordPath,
+  isImageValid,
+  isTileValid,
+  tilePath,
+  writeMirroredTile,
+} from "./artifacts.ts";
+import { mirrorRow } from "./kernel.ts";
 import { parseOptions } from "./options.ts";
 import { createProgress } from "./progress.ts";
 import { allTiles, type RenderSettings, type TilePosition, tileName } from "./render-settings.ts";
@@ -66,6 +73,20 @@ const stitch = cue.task<StitchParams, StitchResult>("stitch", {
       tiles.map(({ col, row }) => tilePath(tilesDir, col, row)),
     )),
 });
+// In a view centred on the real axis the bottom tiles are the top ones upside down: copied from
+// their artifacts on the main thread, ready (isReady) once the tile they mirror is valid.
+cue.service("disk");
+const mirror = cue.task<TileParams & { sourceRow: number }, TileResult>("mirror", {
+  uses: "disk",
+  isReady: ({ params: { tilesDir: folder, sourceRow, ...request } }) =>
+    isTileValid(folder!, { ...request, row: sourceRow }),
+  isStale: async ({ params: { tilesDir: folder, sourceRow: _, ...request } }) =>
+    !(await isTileValid(folder!, request)),
+  run: async ({ params: { tilesDir: folder, sourceRow, ...request } }) => {
+    const shades = await writeMirroredTile(folder!, request, sourceRow);
+    return { col: request.col, row: request.row, shades };
+  },
+});
 const animate = cue.task<AnimateParams, AnimateResult>("animate", {
   uses: "cpu",
   worker: workers.animate,
@@ -75,19 +96,30 @@ const animate = cue.task<AnimateParams, AnimateResult>("animate", {
 const progress = createProgress(tiles.length, options.json ? "quiet" : "auto");
 const rendered: TilePosition[] = [];
 const skipped: TilePosition[] = [];
+let mirrored = 0;
 cue.onComplete(tile, ({ params: { col, row } }) => {
   rendered.push({ col, row });
   progress.tileDone("rendered");
 });
+cue.onComplete(mirror, ({ params: { col, row } }) => {
+  rendered.push({ col, row });
+  mirrored++;
+  progress.tileDone("rendered");
+});
 cue.onSkip((work) => {
-  if (work.task !== tile) return;
+  if (work.task !== tile && work.task !== mirror) return;
   const { col, row } = work.params as TileParams;
   skipped.push({ col, row });
   progress.tileDone("skipped");
 });
 
 const startedAt = performance.now();
-const tileIds = tiles.map(({ col, row }) => cue.submit(tile, { ...settings, col, row, tilesDir }));
+const tileIds = tiles.map(({ col, row }) => {
+  const sourceRow = mirrorRow(size, grid, row, zoom);
+  return sourceRow === undefined
+    ? cue.submit(tile, { ...settings, col, row, tilesDir })
+    : cue.submit(mirror, { ...settings, col, row, tilesDir, sourceRow });
+});
 const stitchId = cue.submit(stitch, { ...settings, tilesDir, pngPath, colormap });
 cue.start();
 
@@ -134,6 +166,8 @@ function report(
       zoom,
       colormap,
       tiles: { total: tiles.length, rendered: rendered.length, skipped: skipped.length },
+      // of the rendered tiles, how many were copied upside down from a tile above the real axis
+      mirrored,
       rendered: rendered.map(tileName),
       skipped: skipped.map(tileName),
       png: pngPath,
@@ -157,7 +191,10 @@ function report(
     `${size}×${size} px, ${iter} iterations, ${grid}×${grid} tiles, colormap ${colormap}, ` +
       `zoom ${zoom.cx},${zoom.cy},${zoom.scale}`,
   );
-  console.log(`tiles: ${rendered.length} rendered, ${skipped.length} skipped (already valid)`);
+  console.log(
+    `tiles: ${rendered.length} rendered (${mirrored} of them mirrored), ` +
+      `${skipped.length} skipped (already valid)`,
+  );
   console.log(
     image
       ? `wrote ${shown(image.pngPath)} (${(image.bytes / 1024).toFixed(0)} KiB)`

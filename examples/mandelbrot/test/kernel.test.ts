@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { DEFAULT_ZOOM, renderTile, tileBounds } from "../src/kernel.ts";
+import { DEFAULT_ZOOM, flipRows, mirrorRow, renderTile, tileBounds } from "../src/kernel.ts";
 
 describe("tileBounds", () => {
   test.each([
@@ -67,5 +67,39 @@ describe("renderTile", () => {
         image.subarray(mirrored * 96, (mirrored + 1) * 96),
       );
     }
+  });
+});
+
+describe("mirrorRow", () => {
+  test.each([
+    [128, 4, 64],
+    [96, 6, 100],
+    [300, 5, 256],
+    [2048, 4, 256],
+  ])(
+    "in the default view (%i px, %i-grid, %i iterations) a bottom tile is its mirror tile upside down, byte for byte",
+    (size, grid, iter) => {
+      let mirrored = 0;
+      for (let row = 0; row < grid; row++) {
+        const source = mirrorRow(size, grid, row, DEFAULT_ZOOM);
+        if (source === undefined) continue;
+        mirrored++;
+        for (let col = 0; col < grid; col += Math.max(1, grid - 1)) {
+          const request = { size, iter, grid, col, zoom: DEFAULT_ZOOM };
+          const { width } = tileBounds(size, grid, col, row);
+          expect(flipRows(renderTile({ ...request, row: source }), width)).toEqual(
+            renderTile({ ...request, row }),
+          );
+        }
+      }
+      expect(mirrored).toBe(Math.floor(grid / 2));
+    },
+  );
+
+  test("renders every row of a view off the real axis, and of a grid cut unevenly", () => {
+    const offAxis = { cx: -0.5, cy: 0.1, scale: 3 };
+    for (let row = 0; row < 4; row++) expect(mirrorRow(128, 4, row, offAxis)).toBeUndefined();
+    // 130 px in 3 rows: 43, 43 and 44 px high, so the last row is no mirror of the first
+    for (let row = 0; row < 3; row++) expect(mirrorRow(130, 3, row, DEFAULT_ZOOM)).toBeUndefined();
   });
 });
