@@ -18,12 +18,13 @@ export class Membership {
   constructor(private readonly keys: { workers: string; worker(id: string): string }) {}
 
   /**
-   * Threads that can take jobs: those of accepting workers, plus the busy
-   * ones of draining workers (their jobs are still counted in flight).
+   * Threads that take jobs: those of the workers that are not draining. A
+   * draining worker's running jobs are still in flight, so until they end
+   * the pool counts fewer free threads than it has, never more.
    */
   get size(): number {
     let size = 0;
-    for (const worker of this.live.values()) size += worker.draining ? worker.busy : worker.threads;
+    for (const worker of this.live.values()) if (!worker.draining) size += worker.threads;
     return size;
   }
 

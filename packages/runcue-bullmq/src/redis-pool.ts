@@ -369,7 +369,8 @@ export class RedisPool implements Pool {
           "returnvalue",
           "failedReason",
           "finishedOn",
-          "processedBy",
+          // BullMQ's field for the name of the worker that took the job (processedBy)
+          "pb",
         );
       }
       const replies = (await pipeline.exec()) ?? [];

@@ -1,33 +1,235 @@
+/**
+ * The cluster as a user sees it: a Redis, runcue-worker processes on
+ * 127.0.0.1, and a cue whose pool "farm" is their threads.
+ */
+import { Queue } from "bullmq";
+import { CancelledError, TimeoutError } from "runcue";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Cluster, JOBS, startCluster, waitFor } from "./helpers/cluster.js";
 
-describe("a cue with a redisPool of two runcue-worker processes", () => {
+type Span = { start: number; end: number; pid: number };
+
+describe("a cue with a redisPool of three runcue-worker processes", () => {
   let cluster: Cluster;
   beforeAll(async () => {
-    cluster = await startCluster({ workers: 2, threads: 1 });
+    cluster = await startCluster({ workers: 3, threads: 2 });
   });
   afterAll(async () => {
     await cluster?.stop();
   });
 
-  test("runs worker tasks on the remote threads and reports them in stats().pools", async () => {
+  test("runs worker tasks on the remote threads and reports each worker in stats().pools", async () => {
     const cue = cluster.cue();
     cue.service("cpu");
     const echo = cue.task("echo", { uses: "cpu", worker: JOBS, export: "echo", pool: "farm" });
     cue.start();
-    await waitFor("both workers", () => cue.stats().pools.farm?.size === 2);
-    const ids = Array.from({ length: 10 }, (_, index) => cue.submit(echo, { index }));
+    await waitFor("all three workers", () => cue.stats().pools.farm?.size === 6);
+    const ids = Array.from({ length: 12 }, (_, index) => cue.submit(echo, { index }));
     const results = (await Promise.all(ids.map((id) => cue.result(id)))) as {
       params: { index: number };
-      pid: number;
     }[];
-    expect(results.map((result) => result.params.index)).toEqual([...Array(10).keys()]);
+    expect(results.map((result) => result.params.index)).toEqual([...Array(12).keys()]);
     const farm = cue.stats().pools.farm!;
-    expect(farm.size).toBe(2);
+    expect(farm).toMatchObject({ size: 6, busy: 0 });
     expect(farm.workers!.map((worker) => worker.id).sort()).toEqual(
       cluster.workers.map((worker) => worker.id).sort(),
     );
-    expect(farm.workers!.every((worker) => worker.threads === 1 && worker.host)).toBe(true);
+    for (const worker of farm.workers!) {
+      expect(worker).toMatchObject({ threads: 2, busy: 0 });
+      expect(worker.host).toBeTruthy();
+    }
+    await cue.stop();
+  });
+
+  test("a concurrency limit holds across processes as the handlers see it", async () => {
+    const cue = cluster.cue();
+    cue.service("api", { concurrent: 3 });
+    const hold = cue.task("hold", { uses: "api", worker: JOBS, export: "hold", pool: "farm" });
+    cue.start();
+    await waitFor("all three workers", () => cue.stats().pools.farm?.size === 6);
+    const ids = Array.from({ length: 15 }, () => cue.submit(hold, { ms: 60 }));
+    const spans = (await Promise.all(ids.map((id) => cue.result(id)))) as Span[];
+    // the most handlers running at one moment, from their own clocks (one machine: one clock)
+    const edges = spans.flatMap(({ start, end }) => [
+      { at: start, step: 1 },
+      { at: end, step: -1 },
+    ]);
+    edges.sort((a, b) => a.at - b.at || a.step - b.step);
+    let running = 0;
+    let most = 0;
+    for (const { step } of edges) {
+      running += step;
+      most = Math.max(most, running);
+    }
+    expect(most).toBeLessThanOrEqual(3);
+    expect(most).toBeGreaterThanOrEqual(2);
+    expect(new Set(spans.map((span) => span.pid)).size).toBeGreaterThan(1);
+    await cue.stop();
+  });
+
+  test("a rate limit holds across processes as the handlers see it, give or take the Redis hop", async () => {
+    const cue = cluster.cue();
+    cue.service("api", { rate: { limit: 3, interval: 600 } });
+    const hold = cue.task("hold", { uses: "api", worker: JOBS, export: "hold", pool: "farm" });
+    cue.start();
+    await waitFor("all three workers", () => cue.stats().pools.farm?.size === 6);
+    const ids = Array.from({ length: 9 }, () => cue.submit(hold, { ms: 5 }));
+    const starts = ((await Promise.all(ids.map((id) => cue.result(id)))) as Span[])
+      .map((span) => span.start)
+      .sort((a, b) => a - b);
+    // starts i and i+3 are at least one window apart, less the jitter of carrying a job through Redis
+    for (let index = 3; index < starts.length; index++) {
+      expect(starts[index]! - starts[index - 3]!).toBeGreaterThanOrEqual(600 - 100);
+    }
+    await cue.stop();
+  });
+
+  test("no prefetch: BullMQ never holds more jobs than there are remote threads, the rest wait in runcue", async () => {
+    const cue = cluster.cue();
+    cue.service("cpu");
+    const hold = cue.task("hold", { uses: "cpu", worker: JOBS, export: "hold", pool: "farm" });
+    cue.start();
+    await waitFor("all three workers", () => cue.stats().pools.farm?.size === 6);
+    const queue = new Queue(cluster.queue, { connection: { url: cluster.redis.url } });
+    let most = 0;
+    let mostPending = 0;
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const counts = await queue.getJobCounts("wait", "active", "prioritized", "delayed");
+        most = Math.max(
+          most,
+          counts.wait! + counts.active! + counts.prioritized! + counts.delayed!,
+        );
+        mostPending = Math.max(mostPending, cue.stats().pending);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    const ids = Array.from({ length: 30 }, () => cue.submit(hold, { ms: 40 }));
+    await Promise.all(ids.map((id) => cue.result(id)));
+    watching = false;
+    await watch;
+    await queue.close();
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(6);
+    expect(mostPending).toBeGreaterThanOrEqual(20);
+    await cue.stop();
+  });
+
+  test("progress arrives in order, with its typed arrays, before the final event", async () => {
+    const cue = cluster.cue();
+    cue.service("cpu");
+    const progress = cue.task("progress", {
+      uses: "cpu",
+      worker: JOBS,
+      export: "progress",
+      pool: "farm",
+    });
+    const seen = new Map<string, number[]>();
+    const lateProgress: string[] = [];
+    const completedWith = new Map<string, number>();
+    cue.onProgress((work, value) => {
+      const { index, bytes } = value as { index: number; bytes: Uint8Array };
+      expect(bytes).toBeInstanceOf(Uint8Array);
+      expect(bytes[0]).toBe(index);
+      if (completedWith.has(work.id)) lateProgress.push(work.id);
+      seen.set(work.id, [...(seen.get(work.id) ?? []), index]);
+    });
+    cue.onComplete((work) => completedWith.set(work.id, seen.get(work.id)?.length ?? 0));
+    cue.start();
+    const ids = Array.from({ length: 6 }, () => cue.submit(progress, { count: 25 }));
+    await Promise.all(ids.map((id) => cue.result(id)));
+    expect(lateProgress).toEqual([]);
+    for (const id of ids) {
+      expect(completedWith.get(id)).toBe(25);
+      expect(seen.get(id)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+    }
+    await cue.stop();
+  });
+
+  test("cancel aborts the remote handler's signal and frees its remote thread", async () => {
+    const cue = cluster.cue({ abortGrace: 300 });
+    cue.service("cpu");
+    const wait = cue.task("wait", {
+      uses: "cpu",
+      worker: JOBS,
+      export: "untilAborted",
+      pool: "farm",
+    });
+    const echo = cue.task("echo", { uses: "cpu", worker: JOBS, export: "echo", pool: "farm" });
+    const running = new Set<string>();
+    cue.onProgress((work) => running.add(work.id));
+    cue.start();
+    const id = cue.submit(wait, {});
+    await waitFor("the handler to run remotely", () => running.has(id));
+    expect(await cue.cancel(id)).toBe(true);
+    await expect(cue.result(id)).rejects.toBeInstanceOf(CancelledError);
+    expect(cue.get(id)?.state).toBe("cancelled");
+    await waitFor("its remote thread to be free", () => cue.stats().pools.farm!.busy === 0, 5000);
+    expect(await cue.result(cue.submit(echo, { after: "cancel" }))).toMatchObject({
+      params: { after: "cancel" },
+    });
+    await cue.stop();
+  });
+
+  test("a handler that ignores its signal has its remote thread terminated after abortGrace", async () => {
+    const cue = cluster.cue({ abortGrace: 200 });
+    cue.service("cpu");
+    const stubborn = cue.task("stubborn", {
+      uses: "cpu",
+      worker: JOBS,
+      export: "stubborn",
+      pool: "farm",
+      timeout: 500,
+    });
+    const echo = cue.task("echo", { uses: "cpu", worker: JOBS, export: "echo", pool: "farm" });
+    cue.start();
+    const startedAt = Date.now();
+    const id = cue.submit(stubborn, {});
+    const error = await cue.result(id).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as TimeoutError).kind).toBe("task");
+    // the thread is terminated and replaced: the slot frees well before the handler's 60 s
+    await waitFor("its remote thread to be free", () => cue.stats().pools.farm!.busy === 0, 10_000);
+    expect(Date.now() - startedAt).toBeLessThan(10_000);
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, index) => cue.result(cue.submit(echo, { index }))),
+    );
+    expect(results).toHaveLength(6);
+    await cue.stop();
+  });
+
+  test("stop({ timeout }) aborts remote work and returns soon after the timeout", async () => {
+    const cue = cluster.cue({ abortGrace: 200 });
+    cue.service("cpu");
+    const wait = cue.task("wait", {
+      uses: "cpu",
+      worker: JOBS,
+      export: "untilAborted",
+      pool: "farm",
+    });
+    const running = new Set<string>();
+    cue.onProgress((work) => running.add(work.id));
+    cue.start();
+    const ids = [cue.submit(wait, {}), cue.submit(wait, {})];
+    await waitFor("both handlers to run remotely", () => ids.every((id) => running.has(id)));
+    const stopping = Date.now();
+    await cue.stop({ timeout: 200 });
+    expect(Date.now() - stopping).toBeLessThan(4000);
+    for (const id of ids) expect(cue.get(id)?.state).toBe("cancelled");
+  });
+
+  test("a late-joining worker gets work", async () => {
+    const cue = cluster.cue();
+    cue.service("cpu");
+    const hold = cue.task("hold", { uses: "cpu", worker: JOBS, export: "hold", pool: "farm" });
+    cue.start();
+    await waitFor("the first workers", () => cue.stats().pools.farm?.size === 6);
+    const ids = Array.from({ length: 60 }, () => cue.submit(hold, { ms: 200 }));
+    const late = await cluster.addWorker(2);
+    await waitFor("the late worker to be counted", () => cue.stats().pools.farm!.size === 8);
+    const spans = (await Promise.all(ids.map((id) => cue.result(id)))) as Span[];
+    expect(spans.some((span) => span.pid === late.child.pid)).toBe(true);
     await cue.stop();
   });
 });

@@ -22,7 +22,10 @@ export interface Cluster {
 export async function startCluster({
   workers = 2,
   threads = 1,
-}: { workers?: number; threads?: number } = {}): Promise<Cluster> {
+}: {
+  workers?: number;
+  threads?: number;
+} = {}): Promise<Cluster> {
   const redis = await startRedis();
   const queue = `test-${process.pid}-${++queues}`;
   const started: WorkerProcess[] = [];
