@@ -1,6 +1,11 @@
 import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { Command, InvalidArgumentError } from "commander";
 import { type KitchenEvent, runBakery } from "./bakery.js";
+
+// `--version` prints this example's version and the runcue it runs on.
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -22,6 +27,10 @@ const program = new Command()
   .option("--bake-ms <ms>", "time a pie stays in the oven", positiveInteger, 1500)
   .option("--out <dir>", "artifact folder", "output/apple-pie")
   .option("--fresh", "delete the artifact folder first", false)
+  .version(version, "--version", "print the version and exit")
+  // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
+  .showHelpAfterError("(run with --help for the flags)")
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .parse();
 
 const options = program.opts<{

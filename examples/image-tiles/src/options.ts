@@ -1,8 +1,13 @@
 /** The command line: flags, defaults, validation and `--help`. */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import type { TileFormat } from "./pyramid.ts";
+
+// `--version` prints this example's version and the runcue it runs on.
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 export interface ImageTilesOptions {
   /** Input PNG or JPEG, absolute; undefined to generate a sample. */
@@ -72,7 +77,10 @@ export function parseOptions(argv: string[], workingDirectory: string): ImageTil
     )
     .option("--force", "delete earlier outputs first and build everything again")
     .option("--json", "print one JSON summary on stdout instead of text")
-    .showHelpAfterError();
+    .version(version, "--version", "print the version and exit")
+    // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
+    .showHelpAfterError("(run with --help for the flags)")
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
   const args = argv[0] === "--" ? argv.slice(1) : argv;
   program.parse(args, { from: "user" });
   const options = program.opts<Omit<ImageTilesOptions, "input" | "out"> & { out: string }>();

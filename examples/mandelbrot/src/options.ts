@@ -1,9 +1,14 @@
 /** The command line: flags, defaults, validation and `--help`. */
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { COLORMAP_NAMES, type ColormapName, isColormapName } from "./colormaps.ts";
 import { DEFAULT_ZOOM, type Zoom } from "./kernel.ts";
+
+// `--version` prints this example's version and the runcue it runs on.
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 export interface MandelbrotOptions {
   /** Image width and height in pixels. */
@@ -58,7 +63,7 @@ function parseColormap(text: string): ColormapName {
 
 /**
  * Parses `argv` (without the node and script entries). Invalid input prints
- * the problem and exits with status 1, as commander does; `--help` prints usage.
+ * the problem with a hint to `--help` and exits with status 2; `--help` and `--version` exit 0.
  */
 export function parseOptions(argv: string[], workingDirectory: string): MandelbrotOptions {
   const program = new Command("mandelbrot")
@@ -98,7 +103,10 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
       "--ts-workers",
       "run the .ts worker modules as they are (slower start: tsx in each thread)",
     )
-    .showHelpAfterError()
+    .version(version, "--version", "print the version and exit")
+    // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
+    .showHelpAfterError("(run with --help for the flags)")
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
     .allowExcessArguments(false);
   // `pnpm mandelbrot -- --size 512` hands the script a literal "--"; flags after it are still flags.
   const args = argv[0] === "--" ? argv.slice(1) : argv;

@@ -89,15 +89,21 @@ describe("the command line", () => {
     }
   });
 
+  test("--grid larger than --size exits 2 naming both flags", async () => {
+    const { code, stderr } = await runCli(["--size", "8", "--grid", "16"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--grid (16) cannot be larger than --size (8)");
+  });
+
   test("a bad --zoom fails with a message saying the accepted form", async () => {
     const { code, stderr } = await runCli(["--zoom", "1,2"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("cx,cy,scale");
   });
 
   test("an unknown colormap lists the built-in ones", async () => {
     const { code, stderr } = await runCli(["--colormap", "nope"]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain("classic");
     expect(stderr).toContain("viridis");
   });

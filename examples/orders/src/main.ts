@@ -1,8 +1,13 @@
 import { rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { Command, InvalidArgumentError } from "commander";
 import { parseRate } from "runcue";
 import { readLedger } from "./providers.js";
 import { ledgerPath, runShop, type ShopEvent } from "./shop.js";
+
+// `--version` prints this example's version and the runcue it runs on.
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 function wholeNumber(value: string): number {
   const number = Number(value);
@@ -31,9 +36,17 @@ const program = new Command()
   .option("--email-rate <rate>", "e-mail provider rate limit", rate, "3/s")
   .option("--latency <ms>", "latency of one provider request", wholeNumber, 80)
   .option("--email-glitches <n>", "the first N e-mail requests fail transiently", wholeNumber, 2)
-  .option("--crash-after <n>", "exit abruptly after the Nth charge, before its proof is written")
+  .option(
+    "--crash-after <n>",
+    "exit abruptly after the Nth charge, before its proof is written",
+    wholeNumber,
+  )
   .option("--out <dir>", "artifact folder", "output/orders")
   .option("--fresh", "delete the artifact folder (proofs and ledgers) first", false)
+  .version(version, "--version", "print the version and exit")
+  // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
+  .showHelpAfterError("(run with --help for the flags)")
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .parse();
 
 const options = program.opts<{
@@ -42,11 +55,11 @@ const options = program.opts<{
   emailRate: string;
   latency: number;
   emailGlitches: number;
-  crashAfter?: string;
+  crashAfter?: number;
   out: string;
   fresh: boolean;
 }>();
-const crashAfter = options.crashAfter === undefined ? undefined : wholeNumber(options.crashAfter);
+const crashAfter = options.crashAfter;
 
 const symbols: Record<ShopEvent["event"], string> = {
   start: "▶",

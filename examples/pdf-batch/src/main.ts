@@ -1,9 +1,14 @@
 import { existsSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { type BatchEvent, runBatch } from "./batch.js";
 import { generateSamples } from "./samples.js";
+
+// `--version` prints this example's version and the runcue it runs on.
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 function positiveInteger(value: string): number {
   const number = Number(value);
@@ -39,6 +44,10 @@ const program = new Command()
     pageRange,
   )
   .option("-q, --quiet", "print only the summaries, not every event", false)
+  .version(version, "--version", "print the version and exit")
+  // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
+  .showHelpAfterError("(run with --help for the flags)")
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2))
   .parse();
 
 const options = program.opts<{

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from "node:module";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
   formatEvent,
@@ -12,6 +13,11 @@ import {
 import { defaultOptions, SimulationOptionError } from "./options.js";
 import { scenarios } from "./scenarios/index.js";
 import { runSimulation, type Snapshot } from "./simulation.js";
+
+// `--version`: this package's version and the runcue it runs on (package.json is one folder up
+// from both src/cli.ts and dist/cli.js).
+const require = createRequire(import.meta.url);
+const version = `${require("../package.json").version} (runcue ${require("runcue/package.json").version})`;
 
 /** Exit codes: a normal run is 0 whatever its simulated errors. */
 export const exitCodes = { ok: 0, violations: 1, usage: 2, stalled: 3, interrupted: 130 } as const;
@@ -106,6 +112,7 @@ function buildProgram(): Command {
         "Exit codes: 0 normal run, 1 a limit was exceeded, 2 bad flags, 3 the run stalled, 130 interrupted.",
       ].join("\n"),
     )
+    .version(version, "--version", "print the version and exit")
     .showHelpAfterError("(run with --help for the flags)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
