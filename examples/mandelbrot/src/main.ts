@@ -15,6 +15,7 @@ import {
   tilePath,
   writeMirroredTile,
 } from "./artifacts.ts";
+import { serveImageDashboard } from "./dashboard.ts";
 import { mirrorRow } from "./kernel.ts";
 import { parseOptions } from "./options.ts";
 import { createProgress } from "./progress.ts";
@@ -113,6 +114,21 @@ cue.onSkip((work) => {
   progress.tileDone("skipped");
 });
 
+const dashboard =
+  options.dashboard === undefined
+    ? undefined
+    : await serveImageDashboard(cue, {
+        port: options.dashboard,
+        settings,
+        colormap,
+        tilesDir,
+        tileTasks: [tile, mirror],
+      }).catch((error: unknown) => {
+        console.error(`mandelbrot: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      });
+if (dashboard) console.error(`dashboard: ${dashboard.url}`);
+
 const startedAt = performance.now();
 const tileIds = tiles.map(({ col, row }) => {
   const sourceRow = mirrorRow(size, grid, row, zoom);
@@ -150,6 +166,11 @@ try {
   await cue.stop({ timeout: 1000 });
 }
 process.exitCode = exitCode;
+if (dashboard) {
+  console.error(`dashboard: still serving ${dashboard.url} (Ctrl-C to stop)`);
+  await new Promise((resolve) => process.once("SIGINT", resolve));
+  await dashboard.close();
+}
 
 function report(
   image: StitchResult | undefined,

@@ -31,6 +31,19 @@ export interface MandelbrotOptions {
   json: boolean;
   /** Hand runcue the `.ts` worker modules instead of the bundled JavaScript (see `worker-modules.ts`). */
   tsWorkers: boolean;
+  /** Serve the live dashboard on this port (0: any free one) while rendering, and after until Ctrl-C. */
+  dashboard?: number;
+}
+
+/** `--dashboard` without a port. */
+export const DASHBOARD_PORT = 4300;
+
+function parsePort(text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isInteger(value) || value < 0 || value > 65_535) {
+    throw new InvalidArgumentError("--dashboard port must be a whole number from 0 to 65535.");
+  }
+  return value;
 }
 
 function positiveInteger(name: string, max: number) {
@@ -103,6 +116,11 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
       "--ts-workers",
       "run the .ts worker modules as they are (slower start: tsx in each thread)",
     )
+    .option(
+      "--dashboard [port]",
+      `serve runcue's live dashboard with the image filling in (port ${DASHBOARD_PORT}; 0 picks a free one), until Ctrl-C`,
+      parsePort,
+    )
     .version(version, "--version", "print the version and exit")
     // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
     .showHelpAfterError("(run with --help for the flags)")
@@ -123,6 +141,10 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     force: options.force === true,
     json: options.json === true,
     tsWorkers: options.tsWorkers === true,
+    dashboard:
+      (options.dashboard as number | boolean | undefined) === true
+        ? DASHBOARD_PORT
+        : options.dashboard,
     out: resolve(workingDirectory, options.out),
   };
 }

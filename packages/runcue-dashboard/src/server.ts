@@ -100,9 +100,8 @@ class DashboardServer implements Dashboard {
         this.url = `http://${shownHost}:${address.port}/`;
         this.state.sample();
         this.timer = setInterval(() => this.tick(), this.options.interval);
-        // the dashboard never keeps the process alive by itself: the program's own work does
+        // the open server keeps the process alive, as any server does, until close(); the timer alone never does
         this.timer.unref();
-        this.server.unref();
         resolve();
       });
     });
