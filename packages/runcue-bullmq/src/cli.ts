@@ -11,7 +11,6 @@ import { availableParallelism } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { defaultRoot } from "./options.js";
-import { RuncueWorker } from "./worker/runner.js";
 
 const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -118,6 +117,8 @@ export async function main(args: string[]): Promise<number> {
   const flags = program.opts<Flags>();
   const root = flags.root === undefined ? defaultRoot() : resolve(defaultRoot(), flags.root);
   if (!isAbsolute(root)) throw new Error(`--root ${root} is not a folder`);
+  // BullMQ, ioredis and Piscina load only once the flags are known good: --help answers at once
+  const { RuncueWorker } = await import("./worker/runner.js");
   const worker = new RuncueWorker({
     redis: flags.redis,
     queue: flags.queue,

@@ -14,7 +14,7 @@ import { isAbsolute, relative, sep } from "node:path";
 import { type ConnectionOptions, Queue, QueueEvents } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import type { ExecutorHost, Job, JobTask, Pool, PoolStats } from "runcue";
-import { decode, encode } from "./codec.js";
+import { decode, decodeError, encode } from "./codec.js";
 import { messages } from "./errors.js";
 import { Membership } from "./membership.js";
 import { type ParsedRedisPoolOptions, parsePoolOptions, type RedisPoolOptions } from "./options.js";
@@ -312,7 +312,7 @@ export class RedisPool implements Pool {
     }
     let value: unknown;
     try {
-      value = decode(result.ok ? result.value : result.error);
+      value = result.ok ? decode(result.value) : decodeError(result.error);
     } catch (error) {
       this.settle(entry, false, error);
       return;

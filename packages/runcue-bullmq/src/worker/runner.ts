@@ -11,7 +11,7 @@ import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { type Job as BullJob, type ConnectionOptions, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
-import { decode, encode } from "../codec.js";
+import { decode, encode, encodeError } from "../codec.js";
 import { messages } from "../errors.js";
 import {
   type CancelMessage,
@@ -243,18 +243,4 @@ function abortReason(reason: unknown): Error {
   const error = new Error(typeof reason === "string" ? reason : "aborted");
   error.name = "AbortError";
   return error;
-}
-
-/** The handler's error as V8 serializes it, so its name, message, stack and own fields cross. */
-function encodeError(error: unknown): string {
-  try {
-    return encode(error);
-  } catch {
-    const plain = new Error(error instanceof Error ? error.message : String(error));
-    if (error instanceof Error) {
-      plain.name = error.name;
-      plain.stack = error.stack;
-    }
-    return encode(plain);
-  }
 }
