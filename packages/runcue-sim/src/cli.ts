@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { createRequire } from "node:module";
+import type { Dashboard } from "@runcue/dashboard";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { DASHBOARD_PORT, keepServing, serveRunDashboard } from "./dashboard.js";
 import {
   formatEvent,
   formatEventHeader,
@@ -99,6 +101,19 @@ function buildProgram(): Command {
     .option("-v, --verbose", "print the event log (time, event, task, work id, details)", false)
     .option("--json", "print one JSON summary at the end instead of the text summary", false)
     .option("--list-scenarios", "describe the scenarios and exit", false)
+    .option(
+      "--dashboard [port]",
+      `serve runcue's live dashboard of the run (port ${DASHBOARD_PORT}; 0 picks a free one), until Ctrl-C`,
+      (value: string) => {
+        const port = Number(value);
+        if (value.trim() === "" || !Number.isInteger(port) || port < 0 || port > 65_535) {
+          throw new InvalidArgumentError(
+            `--dashboard needs a port from 0 to 65535, got "${value}".`,
+          );
+        }
+        return port;
+      },
+    )
     .addHelpText(
       "after",
       [
@@ -135,6 +150,8 @@ interface CliFlags {
   verbose: boolean;
   json: boolean;
   listScenarios: boolean;
+  /** A port, or true for `--dashboard` without one. */
+  dashboard?: number | true;
 }
 
 /** Runs the CLI on `args` (without node and the script) and returns the exit code. */
@@ -181,6 +198,7 @@ export async function main(args: string[]): Promise<number> {
   process.on("SIGINT", onSigint);
 
   let snapshot: (() => Snapshot) | undefined;
+  let dashboard: Promise<Dashboard | Error> | undefined;
   try {
     if (flags.verbose) printLine(formatEventHeader(), logStream);
     const summary = await runSimulation(
@@ -203,6 +221,12 @@ export async function main(args: string[]): Promise<number> {
       {
         begin(run) {
           snapshot = run.snapshot;
+          if (flags.dashboard !== undefined) {
+            const port = flags.dashboard === true ? DASHBOARD_PORT : flags.dashboard;
+            dashboard = serveRunDashboard(run.cue, port, title, (url) =>
+              printLine(`dashboard: ${url}`, stderr),
+            );
+          }
           display?.start(run.snapshot);
         },
         ...(flags.verbose ? { event: (entry) => printLine(formatEvent(entry), logStream) } : {}),
@@ -227,6 +251,7 @@ export async function main(args: string[]): Promise<number> {
     throw error;
   } finally {
     process.off("SIGINT", onSigint);
+    if (dashboard) await keepServing(dashboard, stderr);
   }
 }
 

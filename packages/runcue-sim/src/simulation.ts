@@ -72,7 +72,12 @@ export interface Snapshot {
 /** Hooks through which the CLI (or a test) watches a run. All optional. */
 export interface SimulationObserver {
   /** Once the run has begun; `snapshot()` may be called at any time until `end`. */
-  begin?(run: { options: SimulationOptions; snapshot(): Snapshot }): void;
+  begin?(run: {
+    options: SimulationOptions;
+    snapshot(): Snapshot;
+    /** The run's cue, already started: to watch (a dashboard), not to submit to. */
+    cue: Cue;
+  }): void;
   /** Every event of the event log; asking for them costs a little per event. */
   event?(entry: EventLogEntry): void;
   /** When runcue warns of a stall, with what `debugBlocked()` says. */
@@ -332,7 +337,7 @@ export async function runSimulation(
   };
 
   cue.start();
-  observer.begin?.({ options, snapshot });
+  observer.begin?.({ options, snapshot, cue });
   let stoppedBy: SimulationSummary["stopped_by"] = "finished";
   let durationTimer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
