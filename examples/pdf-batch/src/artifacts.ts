@@ -1,24 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname } from "node:path";
+import writeFileAtomicLibrary from "write-file-atomic";
 
 // Synchronous on purpose: these run inside worker threads, where blocking is
 // the point, and on the main thread only for small JSON files.
 
 /**
  * Writes a file so that a reader sees the old one or the whole new one, never
- * half of it: a crash mid-write leaves only a temp file no check looks at.
+ * half of it (write-file-atomic: a temporary file beside it, flushed to disk,
+ * then renamed over it; a crash mid-write leaves only a temporary file no check
+ * looks at).
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  try {
-    writeFileSync(temporary, data);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  writeFileAtomicLibrary.sync(path, typeof data === "string" ? data : Buffer.from(data));
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
