@@ -6,6 +6,7 @@
  */
 import { mkdir, rm } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Cue } from "runcue";
 import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
 import {
@@ -14,6 +15,7 @@ import {
   isTileValid,
   tilePath,
   writeMirroredTile,
+  writeTile,
 } from "./artifacts.ts";
 import { serveImageDashboard } from "./dashboard.ts";
 import { mirrorRow } from "./kernel.ts";
@@ -55,13 +57,31 @@ async function allTilesValid(): Promise<boolean> {
 }
 
 const workers = await workerModules(options.tsWorkers);
-const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
-cue.service("cpu", { concurrent: threads });
+// With --redis the tiles render in runcue-worker processes (on any machine with the same checkout):
+// they get the .ts module, a path every checkout has, and return the shades; this process writes
+// the tile artifacts, so no shared disk is needed. Stitch, mirror and animate stay here.
+const remote = options.redis !== undefined;
+const pools = remote
+  ? {
+      farm: (await import("@runcue/bullmq")).redisPool({
+        connection: options.redis!,
+        queue: options.queue,
+        root: fileURLToPath(new URL("../../..", import.meta.url)),
+      }),
+    }
+  : undefined;
+const cue = new Cue({ threads, stallTimeout: 10 * 60_000, pools });
+// remote threads are bounded by the workers' own --threads
+cue.service("cpu", remote ? {} : { concurrent: threads });
 const tile = cue.task<TileParams, TileResult>("tile", {
   uses: "cpu",
-  worker: workers.tile,
-  isStale: async ({ params: { tilesDir: folder, ...request } }) =>
-    !(await isTileValid(folder!, request)),
+  ...(remote
+    ? { worker: (await workerModules(true)).tile, pool: "farm" }
+    : { worker: workers.tile }),
+  // a tile is pure: an attempt lost with its worker (killed, say) is simply rendered again
+  retry: { attempts: 3 },
+  isStale: async ({ params: { tilesDir: _folder, ...request } }) =>
+    !(await isTileValid(tilesDir, request)),
 });
 const stitch = cue.task<StitchParams, StitchResult>("stitch", {
   uses: "cpu",
@@ -98,7 +118,13 @@ const progress = createProgress(tiles.length, options.json ? "quiet" : "auto");
 const rendered: TilePosition[] = [];
 const skipped: TilePosition[] = [];
 let mirrored = 0;
-cue.onComplete(tile, ({ params: { col, row } }) => {
+const tileWrites: Promise<void>[] = [];
+cue.onComplete(tile, ({ params: { col, row } }, result) => {
+  if (remote) {
+    const writing = writeTile(tilesDir, { ...settings, col, row }, result.shades);
+    writing.catch(() => {}); // reported when awaited below
+    tileWrites.push(writing);
+  }
   rendered.push({ col, row });
   progress.tileDone("rendered");
 });
@@ -133,7 +159,7 @@ const startedAt = performance.now();
 const tileIds = tiles.map(({ col, row }) => {
   const sourceRow = mirrorRow(size, grid, row, zoom);
   return sourceRow === undefined
-    ? cue.submit(tile, { ...settings, col, row, tilesDir })
+    ? cue.submit(tile, { ...settings, col, row, ...(remote ? {} : { tilesDir }) })
     : cue.submit(mirror, { ...settings, col, row, tilesDir, sourceRow });
 });
 const stitchId = cue.submit(stitch, { ...settings, tilesDir, pngPath, colormap });
@@ -143,6 +169,10 @@ let exitCode = 0;
 let tilesMs = 0;
 try {
   await Promise.all(tileIds.map((id) => cue.result(id)));
+  if (remote) {
+    await Promise.all(tileWrites);
+    cue.recheck(); // the stitch is ready now: no need to wait for its next poll
+  }
   tilesMs = performance.now() - startedAt;
   let animation: AnimateResult | undefined;
   if (options.animate) {

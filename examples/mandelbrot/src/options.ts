@@ -33,6 +33,10 @@ export interface MandelbrotOptions {
   tsWorkers: boolean;
   /** Serve the live dashboard on this port (0: any free one) while rendering, and after until Ctrl-C. */
   dashboard?: number;
+  /** Render the tiles through `runcue-worker` processes on this Redis (`@runcue/bullmq`). */
+  redis?: string;
+  /** The BullMQ queue those workers take jobs from. */
+  queue: string;
 }
 
 /** `--dashboard` without a port. */
@@ -112,6 +116,18 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     .option("--animate", "also write <out>/mandelbrot.gif: tiles appearing in completion order")
     .option("--force", "delete this render's tiles first and render them all again")
     .option("--json", "print one JSON summary on stdout instead of progress and text")
+    .addOption(
+      new Option(
+        "--redis <url>",
+        "render the tiles through runcue-worker processes on this Redis (e.g. redis://127.0.0.1:6379)",
+      ).argParser((text: string) => {
+        if (!/^rediss?:\/\/[^/]/.test(text)) {
+          throw new InvalidArgumentError('Use a URL such as "redis://127.0.0.1:6379".');
+        }
+        return text;
+      }),
+    )
+    .option("--queue <name>", "with --redis: the queue the workers take jobs from", "mandelbrot")
     .option(
       "--ts-workers",
       "run the .ts worker modules as they are (slower start: tsx in each thread)",
@@ -134,6 +150,9 @@ export function parseOptions(argv: string[], workingDirectory: string): Mandelbr
     program.error(
       `error: --grid (${options.grid}) cannot be larger than --size (${options.size}).`,
     );
+  }
+  if (options.redis === undefined && args.some((arg) => arg.startsWith("--queue"))) {
+    program.error("error: --queue needs --redis: the queue lives on that Redis.");
   }
   return {
     ...options,
