@@ -34,6 +34,7 @@ import {
 import type { ReduceParams } from "./reduce.worker.ts";
 import { reusedFor } from "./reuse.ts";
 import type { ThumbnailParams } from "./thumbnail.worker.ts";
+import { workerModules } from "./worker-modules.ts";
 
 interface Written {
   path: string;
@@ -141,34 +142,34 @@ async function allFresh(paths: string[]): Promise<boolean> {
 
 const cue = new Cue({ threads, stallTimeout: 10 * 60_000 });
 cue.service("cpu", { concurrent: threads });
-const worker = (name: string) => new URL(`./${name}.worker.ts`, import.meta.url);
+const workers = await workerModules(options.tsWorkers);
 
 const generate = cue.task<GenerateParams, Written>("generate", {
   uses: "cpu",
-  worker: worker("generate"),
+  worker: workers.generate,
   isStale: async ({ params }) => (await modifiedAt(params.path)) === undefined,
 });
 const decode = cue.task<DecodeParams, { width: number; height: number }>("decode", {
   uses: "cpu",
-  worker: worker("decode"),
+  worker: workers.decode,
   isReady: async ({ params }) => (await modifiedAt(params.input)) !== undefined,
   isStale: async ({ params }) => !(await isSourceValid(params.sourcePath, params.input)),
 });
 const cut = cue.task<CutParams, Written>("cut", {
   uses: "cpu",
-  worker: worker("cut"),
+  worker: workers.cut,
   isReady: async () => (await validSince()) !== Number.POSITIVE_INFINITY,
   isStale: async ({ params }) => !(await isFresh(params.path)),
 });
 const reduce = cue.task<ReduceParams, Written>("reduce", {
   uses: "cpu",
-  worker: worker("reduce"),
+  worker: workers.reduce,
   isReady: ({ params }) => allFresh(params.children.map((child) => child.path)),
   isStale: async ({ params }) => !(await isFresh(params.path)),
 });
 const thumbnail = cue.task<ThumbnailParams, Written>("thumbnail", {
   uses: "cpu",
-  worker: worker("thumbnail"),
+  worker: workers.thumbnail,
   isReady: ({ params }) => allFresh(params.tiles.map((tile) => tile.path)),
   isStale: async ({ params }) => !(await isFresh(params.path)),
 });

@@ -23,6 +23,8 @@ export interface ImageTilesOptions {
   thumbnails: number[];
   force: boolean;
   json: boolean;
+  /** Hand runcue the `.ts` worker modules instead of bundled JavaScript (see `worker-modules.ts`). */
+  tsWorkers: boolean;
 }
 
 function integerIn(name: string, min: number, max: number) {
@@ -77,6 +79,10 @@ export function parseOptions(argv: string[], workingDirectory: string): ImageTil
     )
     .option("--force", "delete earlier outputs first and build everything again")
     .option("--json", "print one JSON summary on stdout instead of text")
+    .option(
+      "--ts-workers",
+      "run the .ts worker modules as they are (slower start: tsx in each thread)",
+    )
     .version(version, "--version", "print the version and exit")
     // A usage error exits 2 (as runcue-sim does) with a hint; --help and --version exit 0.
     .showHelpAfterError("(run with --help for the flags)")
@@ -89,6 +95,7 @@ export function parseOptions(argv: string[], workingDirectory: string): ImageTil
     ...options,
     force: options.force === true,
     json: options.json === true,
+    tsWorkers: options.tsWorkers === true,
     input: input === undefined ? undefined : resolve(workingDirectory, input),
     out: resolve(workingDirectory, options.out),
   };

@@ -79,6 +79,22 @@ describe("a pyramid of the generated 600 × 600 sample", () => {
     }
   });
 
+  test("the .ts worker modules (--ts-workers) build the same files as the bundled ones", async () => {
+    const { dir, remove: removeOther } = await temporaryDir();
+    try {
+      const other = await build(["--out", dir, ...SMALL, "--ts-workers"]);
+      for (const level of [0, 1, 2]) {
+        for (const name of await tileNames(first.pyramid, level)) {
+          const bundled = await readFile(join(first.pyramid, String(level), name));
+          const typescript = await readFile(join(other.pyramid, String(level), name));
+          expect(typescript.equals(bundled)).toBe(true);
+        }
+      }
+    } finally {
+      await removeOther();
+    }
+  });
+
   test("built every step once", () => {
     expect(first.built).toBe(1 + 1 + 14 + 3); // sample, decode, tiles, thumbnails
     expect(first.skipped).toBe(0);
