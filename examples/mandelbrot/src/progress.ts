@@ -2,7 +2,12 @@
  * Tile progress: a live bar (tiles done/total, rate, ETA) on a terminal, one
  * plain line per step otherwise, nothing in `--json` mode.
  */
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgressModule from "cli-progress";
+
+// Loaded only for a terminal: a run with plain lines or --json does not pay for importing it.
+const loadCliProgress = () =>
+  createRequire(import.meta.url)("cli-progress") as typeof cliProgressModule;
 
 export interface ProgressReporter {
   /** A tile finished: rendered now or skipped as already valid. */
@@ -19,6 +24,7 @@ export function createProgress(total: number, mode: "auto" | "quiet"): ProgressR
 }
 
 function barProgress(total: number): ProgressReporter {
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       format: "tiles {bar} {value}/{total} | {rate} tiles/s | ETA {eta_formatted}",
