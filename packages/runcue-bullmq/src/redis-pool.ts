@@ -127,10 +127,13 @@ export class RedisPool implements Pool {
       this.onCompleted(jobId, returnvalue as unknown as JobResult),
     );
     this.events.on("failed", ({ jobId, failedReason }) => this.onFailed(jobId, failedReason));
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
+    const queue = this.queue;
+    await Promise.all([queue.waitUntilReady(), this.events.waitUntilReady()]);
     // jobs a previous run left waiting would take threads this run counts as free
-    await this.queue.drain();
+    await queue.drain();
     await this.refreshMembership();
+    // closed while connecting: close() has taken the connections away
+    if (this.queue !== queue) return;
     this.connected = true;
     this.membershipTimer = setInterval(() => void this.refreshMembership(), MEMBERSHIP_INTERVAL);
     this.membershipTimer.unref();
@@ -422,9 +425,9 @@ export class RedisPool implements Pool {
     clearInterval(this.reconcileTimer);
     this.membershipTimer = undefined;
     this.reconcileTimer = undefined;
-    const starting = this.starting;
+    // not awaited: a Redis that never answered must not hold stop() up; closing its connections ends it
+    this.starting?.catch(() => {});
     this.starting = undefined;
-    await starting?.catch(() => {});
     this.connected = false;
     for (const entry of [...this.inFlight.values()]) {
       const message: CancelMessage = {
