@@ -95,9 +95,15 @@ describe("stop", () => {
     expect(completions).toEqual([]);
   });
 
-  test("stop() on a cue never started resolves", async () => {
+  test("stop() on a cue never started resolves, leaves submitted work pending, and start() then runs it", async () => {
     const cue = newCue();
-    await cue.stop();
+    cue.task("t", { run: async () => "ran" });
+    const id = cue.submit("t");
+    await expect(cue.stop()).resolves.toBeUndefined();
+    expect(cue.get(id)?.state).toBe("pending");
+    expect(cue.stats()).toMatchObject({ pending: 1, running: 0, completed: 0 });
+    cue.start();
+    await expect(cue.result(id)).resolves.toBe("ran");
   });
 
   test("a script that starts a cue, runs work and awaits stop() exits on its own", () => {

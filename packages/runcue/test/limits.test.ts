@@ -61,24 +61,33 @@ describe("service limits", () => {
     expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(4 * 200 - 5);
   });
 
-  test("rate and concurrency together", async () => {
+  test("rate and concurrency together: both hold as the handlers see them, and the rate paces the run", async () => {
     const cue = startedCue();
-    cue.service("api", { rate: "20/1", concurrent: 2 });
+    cue.service("api", { rate: { limit: 3, interval: 150 }, concurrent: 2 });
     let running = 0;
     let most = 0;
+    const starts: number[] = [];
     cue.task("call", {
       uses: "api",
       run: async () => {
+        starts.push(performance.now());
         running++;
         most = Math.max(most, running);
-        await tick();
+        await new Promise((resolve) => setTimeout(resolve, 20));
         running--;
       },
     });
-    for (let index = 0; index < 10; index++) cue.submit("call");
+    for (let index = 0; index < 9; index++) cue.submit("call");
     await cue.idle();
+    expect(starts).toHaveLength(9);
     expect(most).toBe(2);
-    expect(cue.stats().services.api!.rate!.used).toBeLessThanOrEqual(20);
+    for (let index = 3; index < starts.length; index++) {
+      expect(starts[index]! - starts[index - 3]!).toBeGreaterThanOrEqual(150 - 1);
+    }
+    // 9 starts at 3 per 150 ms need at least two more windows after the first
+    expect(starts.at(-1)! - starts[0]!).toBeGreaterThanOrEqual(2 * 150 - 1);
+    expect(cue.stats().services.api!.rate).toMatchObject({ limit: 3, interval: 150 });
+    expect(cue.stats().services.api!.rate!.used).toBeLessThanOrEqual(3);
   });
 
   test("rate holds as seen from onStart, even when the thread stalls while a start is announced", async () => {

@@ -43,7 +43,8 @@ describe("priority", () => {
   });
 
   test("the callback is consulted when work is chosen, with waitTime and queueDepth", async () => {
-    const { cue, release, order } = heldQueue();
+    // pollInterval bounds how long a ranking may stand; waiting past it makes a fresh one certain
+    const { cue, release, order } = heldQueue({ pollInterval: 10 });
     const seen: Array<{ name: string; waitTime: number; queueDepth: number }> = [];
     cue.priority(({ work, waitTime, queueDepth }) => {
       const { name } = work.params as { name?: string };
@@ -55,11 +56,11 @@ describe("priority", () => {
     cue.submit("job", { name: "first" });
     cue.submit("job", { name: "never mind" });
     cue.submit("job", { name: "urgent" });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 40));
     release.open();
     await cue.idle();
     expect(order).toEqual(["urgent", "first", "never mind"]);
-    const late = seen.filter((entry) => entry.waitTime >= 15);
+    const late = seen.filter((entry) => entry.waitTime >= 30);
     expect(late.length).toBeGreaterThan(0);
     expect(Math.max(...seen.map((entry) => entry.queueDepth))).toBeGreaterThanOrEqual(3);
   });
