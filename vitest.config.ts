@@ -13,6 +13,15 @@ export default defineConfig({
     reporters: ["default", "json"],
     outputFile: { json: ".tmp/vitest-report.json" },
     hookTimeout: 60_000,
+    // `pnpm test:coverage`: tests import the built package; dist/ is measured and mapped back to src/
+    // through its source maps (code inside worker threads is not measured)
+    coverage: {
+      provider: "v8",
+      include: ["packages/runcue/dist/**/*.js", "packages/runcue/src/**/*.ts"],
+      exclude: ["**/*.d.ts"],
+      reporter: ["text-summary", "text", "html", "json-summary"],
+      reportsDirectory: ".tmp/coverage",
+    },
     typecheck: {
       enabled: true,
       include: ["packages/runcue/test/**/*.test-d.ts"],
