@@ -62,12 +62,15 @@ describe("cluster faults", () => {
     cue.onStart((work) => starts.push(work.id));
     cue.start();
     await waitFor("the worker", () => cue.stats().pools.farm?.size === 1);
-    const first = cue.submit(hold, { ms: 1500 });
+    const first = cue.submit(hold, { ms: 3000 });
     const second = cue.submit(hold, { ms: 10 });
     await waitFor("the first work to start", () => starts.length === 1);
     const [worker] = cluster.workers;
-    await waitFor("the job to reach the worker", () => worker!.output().length > 0);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // the worker's heartbeat says it runs the job
+    await waitFor(
+      "the job to reach the worker",
+      () => cue.stats().pools.farm!.workers![0]?.busy === 1,
+    );
     worker!.kill("SIGTERM");
     expect(await worker!.exited).toEqual({ code: 0, signal: null });
     expect(await cue.result(first)).toMatchObject({ pid: worker!.child.pid });
