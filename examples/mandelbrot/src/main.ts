@@ -257,7 +257,7 @@ function report(
     );
   }
   console.log(
-    `total ${(totalMs / 1000).toFixed(2)} s on ${threads} thread${threads === 1 ? "" : "s"} ` +
+    `total ${(totalMs / 1000).toFixed(2)} s on ${remote ? `the runcue-worker threads of queue "${options.queue}"` : `${threads} thread${threads === 1 ? "" : "s"}`} ` +
       `(tiles ${(tilesMs / 1000).toFixed(2)} s, tiles and stitch ${(renderMs / 1000).toFixed(2)} s, ` +
       "the rest is start-up)",
   );
