@@ -5,6 +5,7 @@
  * `--expose-gc --import tsx` (the package script does), so memory is measured
  * after a real garbage collection and worker modules load as TypeScript.
  */
+import { runDashboard } from "./dashboard.ts";
 import { runDispatch } from "./dispatch.ts";
 import { type BenchmarkName, type BenchOptions, parseOptions, USAGE } from "./options.ts";
 import { runRateAccuracy } from "./rate-accuracy.ts";
@@ -24,6 +25,7 @@ const RUNNERS: Record<BenchmarkName, Runner> = {
   dispatch: runDispatch,
   scale: runScale,
   "rate-accuracy": runRateAccuracy,
+  dashboard: runDashboard,
 };
 
 async function main(): Promise<void> {

@@ -4,7 +4,13 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
 /** Every benchmark, by the name used with `--only` and for its result file. */
-export const BENCHMARK_NAMES = ["thread-scaling", "dispatch", "scale", "rate-accuracy"] as const;
+export const BENCHMARK_NAMES = [
+  "thread-scaling",
+  "dispatch",
+  "scale",
+  "rate-accuracy",
+  "dashboard",
+] as const;
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 
 export interface BenchOptions {

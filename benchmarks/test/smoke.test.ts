@@ -108,6 +108,24 @@ describe("pnpm bench --smoke", () => {
     for (const entry of report.results.idle) expectPositiveNumber(entry.measuredMs);
   });
 
+  it("measures the dashboard's cost without it, served, and with a page open", async () => {
+    const report = await readJson("dashboard.json");
+    expect(report.results.workloads).toHaveLength(3);
+    for (const workload of report.results.workloads) {
+      for (const arm of ["none", "served", "page"])
+        expectPositiveNumber(workload.timings[arm].bestMs);
+      expect(Number.isFinite(workload.lossWithPage)).toBe(true);
+    }
+    // with no page open the dashboard reads stats() and nothing else
+    expect(report.results.noPageCalls).toMatchObject({
+      debugBlocked: 0,
+      list: 0,
+      get: 0,
+      listeners: 0,
+    });
+    expectPositiveNumber(report.results.atScale.debugBlockedMs);
+  });
+
   it("keeps a saturated rate-limited service busy and counts starts per window", async () => {
     const report = await readJson("rate-accuracy.json");
     const { results, config } = report;

@@ -87,15 +87,19 @@ function renderCounts(stats, sample) {
 }
 
 function nextStartText(service) {
+  if (service.concurrent !== undefined && service.running >= service.concurrent) {
+    return "when a running work ends";
+  }
   const nextIn = service.rate?.nextStartIn ?? service.nextStartIn;
   if (typeof nextIn === "number") return nextIn <= 0 ? "now" : `in ${duration(nextIn)}`;
   if (
     service.rate &&
     typeof service.rate.used === "number" &&
-    service.rate.used < service.rate.limit
-  )
-    return "now";
-  return service.rate ? "when the window frees" : "now";
+    service.rate.used >= service.rate.limit
+  ) {
+    return "when the window frees";
+  }
+  return "now";
 }
 
 function renderServices(stats) {

@@ -13,8 +13,21 @@ export interface Dashboard {
   readonly url: string;
   /** Pages open now (server-sent event streams). */
   readonly clients: number;
+  /** What the dashboard has cost the main thread since it started. */
+  usage(): DashboardUsage;
   /** Stops updates, ends every open page's stream and closes the server. Idempotent. */
   close(): Promise<void>;
+}
+
+/** The dashboard's own cost, as `dash.usage()` reports it. */
+export interface DashboardUsage {
+  /** Updates sent (one per interval while a page is open, whatever the number of pages). */
+  updates: number;
+  /**
+   * ms of the main thread spent in the dashboard: each interval's sample, building and sending
+   * updates, and answering `/api/state` and `/api/works` (the HTTP parsing by Node not included).
+   */
+  busyMs: number;
 }
 
 /**
@@ -61,6 +74,7 @@ class DashboardServer implements Dashboard {
   });
   private readonly tokenDigest: Buffer | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private readonly spent: DashboardUsage = { updates: 0, busyMs: 0 };
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -73,6 +87,20 @@ class DashboardServer implements Dashboard {
       this.sockets.add(socket);
       socket.once("close", () => this.sockets.delete(socket));
     });
+  }
+
+  usage(): DashboardUsage {
+    return { ...this.spent };
+  }
+
+  /** Runs `work`, adding its main-thread time to `usage().busyMs`. */
+  private timed<T>(work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.spent.busyMs += performance.now() - started;
+    }
   }
 
   get clients(): number {
@@ -122,8 +150,13 @@ class DashboardServer implements Dashboard {
 
   /** Once per interval: a point for the chart, and, with a page open, one update for all of them. */
   private tick(): void {
+    this.timed(() => this.update());
+  }
+
+  private update(): void {
     const read = this.state.sample();
     if (this.clientsOpen.size === 0) return;
+    this.spent.updates++;
     const message = `data: ${JSON.stringify(this.state.build(false, read))}\n\n`;
     for (const client of this.clientsOpen) {
       // coalesced: a page that has not taken the last update misses this one and gets the next
@@ -162,7 +195,9 @@ class DashboardServer implements Dashboard {
         panels: panels.map(({ id, title: panelTitle }) => ({ id, title: panelTitle })),
       });
     }
-    if (pathname === "/api/state") return sendJson(response, 200, this.state.build(true));
+    if (pathname === "/api/state") {
+      return this.timed(() => sendJson(response, 200, this.state.build(true)));
+    }
     if (pathname === "/api/events") return this.openStream(request, response);
     if (pathname === "/api/works") {
       let query: ReturnType<typeof parseWorksQuery>;
@@ -174,7 +209,7 @@ class DashboardServer implements Dashboard {
       return sendJson(
         response,
         200,
-        readWorksPage((filter) => this.cue.list(filter), query),
+        this.timed(() => readWorksPage((filter) => this.cue.list(filter), query)),
       );
     }
     const work = /^\/api\/works\/([^/]+)$/.exec(pathname);
@@ -218,7 +253,9 @@ class DashboardServer implements Dashboard {
     const client: Client = { response, isBehind: false };
     if (this.clientsOpen.size === 0) this.state.failures.listen();
     this.clientsOpen.add(client);
-    response.write(`retry: 2000\ndata: ${JSON.stringify(this.state.build(true))}\n\n`);
+    this.timed(() =>
+      response.write(`retry: 2000\ndata: ${JSON.stringify(this.state.build(true))}\n\n`),
+    );
     request.socket.setNoDelay(true);
     response.on("close", () => {
       this.clientsOpen.delete(client);

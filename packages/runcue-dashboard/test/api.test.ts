@@ -218,6 +218,11 @@ describe("live updates", () => {
     expect(received[0]!.history).toBeDefined();
     expect(received[1]!.history).toBeUndefined();
     expect(received.at(-1)!.sample!.completedPerSecond).toBeGreaterThan(0);
+    // its own cost, counted: one update per interval, however many events
+    const usage = dash.usage();
+    expect(usage.updates).toBeGreaterThanOrEqual(10);
+    expect(usage.updates).toBeLessThan(20);
+    expect(usage.busyMs).toBeGreaterThan(0);
   });
 
   test("arrive at least once a second by default, and the numbers move", async () => {
