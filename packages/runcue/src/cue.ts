@@ -1,7 +1,14 @@
+import type { BlockedWork } from "./blocked.js";
 import { assertFunction, messages } from "./errors.js";
-import { type CueEvents, Events } from "./events.js";
+import {
+  type CueEvents,
+  Events,
+  LISTENER_NAMES,
+  type Listener,
+  type WorkEventName,
+} from "./events.js";
 import { ExecutorRegistry } from "./executors/registry.js";
-import type { Executor, JobTask, PoolStats } from "./executors/types.js";
+import type { PriorityFunction } from "./lane.js";
 import {
   type CueOptions,
   type CueSettings,
@@ -20,31 +27,11 @@ import {
   type WorkCheck,
   type WorkerTaskDefinition,
 } from "./options.js";
-import {
-  type BlockedWork,
-  Lane,
-  type PriorityFunction,
-  type RegisteredTask,
-  Scheduler,
-} from "./scheduler.js";
+import { Scheduler } from "./scheduler.js";
 import { Service } from "./services.js";
-import {
-  type StateCounts,
-  type Work,
-  type WorkId,
-  WorkRecord,
-  type WorkState,
-  WorkStore,
-} from "./works.js";
-
-declare const taskTypes: unique symbol;
-
-/**
- * A task's name as `cue.task()` returns it: a plain string that also carries
- * the task's params and result types, so `submit`, `result` and
- * `onComplete(task, ...)` know them.
- */
-export type TaskName<P = unknown, R = unknown> = string & { readonly [taskTypes]?: [P, R] };
+import { type CueStats, serviceStats } from "./stats.js";
+import type { TaskName } from "./tasks.js";
+import { type Work, type WorkId, WorkRecord, type WorkState, WorkStore } from "./works.js";
 
 /** Filter of `cue.list()`. */
 export interface ListFilter {
@@ -54,25 +41,10 @@ export interface ListFilter {
   limit?: number;
 }
 
-/**
- * What `cue.stats()` returns. Counts are of all works ever submitted and are
- * disjoint: `completed` works ran, `skipped` ones did not (their state is
- * "completed" too), so the six counts add up to the works submitted.
- */
-export interface CueStats extends StateCounts {
-  /** Per service, by name; a null-prototype object, so any name is a plain key. */
-  services: Record<string, ServiceStats>;
-  /** The local thread pool. */
-  threads: { size: number; busy: number };
-  /** Every worker pool by name, the local one as `"local"`. */
-  pools: Record<string, PoolStats>;
-}
-
-export interface ServiceStats {
-  running: number;
-  concurrent?: number;
-  rate?: { limit: number; interval: number; used: number };
-}
+/** A listener of one work event, typed from its task. */
+type TaskListener<E extends WorkEventName, P, R> = CueEvents[E] extends [Work, ...infer Rest]
+  ? (work: Work<P, R>, ...rest: E extends "complete" ? [result: R, duration: number] : Rest) => void
+  : never;
 
 /**
  * An embedded coordinator of background work: services with rate and
@@ -93,8 +65,6 @@ export class Cue {
   private readonly store: WorkStore;
   private readonly scheduler: Scheduler;
   private readonly services = new Map<string, Service>();
-  private readonly tasks = new Map<string, RegisteredTask>();
-  private readonly lanes = new Map<string, Lane>();
   private readonly executors: ExecutorRegistry;
   private readonly settings: CueSettings;
   private nextSeq = 1;
@@ -102,7 +72,7 @@ export class Cue {
   constructor(options: CueOptions = {}) {
     this.settings = parseOptions(cueOptionsSchema, options, "Cue options");
     this.store = new WorkStore(this.settings.retain);
-    this.scheduler = new Scheduler(this.store, this.events, this.settings, this.tasks);
+    this.scheduler = new Scheduler(this.store, this.events, this.settings);
     this.executors = new ExecutorRegistry(this.settings, () => this.scheduler.schedulePump());
   }
 
@@ -123,7 +93,7 @@ export class Cue {
 
   /**
    * Registers a task: what to do for each work, on the main thread (`run`)
-   * or in the worker pool (`worker`). Returns the name, typed.
+   * or in a worker pool (`worker`, and `pool` to name one). Returns the name, typed.
    * @example const tile = cue.task("tile", { uses: "cpu", worker: new URL("./tile.worker.js", import.meta.url) })
    */
   task<P = unknown, R = unknown>(
@@ -133,7 +103,7 @@ export class Cue {
   task<P = unknown, R = unknown>(name: string, definition: WorkerTaskDefinition<P>): TaskName<P, R>;
   task(name: string, definition: TaskDefinition): TaskName {
     if (typeof name !== "string" || name === "") throw new Error(messages.needsName("cue.task()"));
-    if (this.tasks.has(name)) throw new Error(messages.duplicateTask(name));
+    if (this.scheduler.task(name)) throw new Error(messages.duplicateTask(name));
     const settings = parseTaskDefinition(name, definition);
     let service: Service | undefined;
     if (settings.uses !== undefined) {
@@ -141,102 +111,99 @@ export class Cue {
       if (!service)
         throw new Error(messages.unknownService(name, settings.uses, [...this.services.keys()]));
     }
-    const bound = this.executors.bind(name, settings);
-    this.tasks.set(name, {
-      name,
-      job: bound.job,
-      service,
-      lane: this.lane(service, bound.executor, bound.executorName),
-      timeout: settings.timeout,
-      retry: settings.retry,
-      isReady: settings.isReady as WorkCheck | undefined,
-      isStale: settings.isStale as WorkCheck | undefined,
-      params: settings.params,
-    });
+    this.scheduler.addTask(name, settings, service, this.executors.bind(name, settings));
     return name;
-  }
-
-  private lane(service: Service | undefined, executor: Executor, executorName: string): Lane {
-    const key = `${service?.name ?? ""}\u0000${executorName}`;
-    let lane = this.lanes.get(key);
-    if (!lane) {
-      lane = new Lane(service, executor, executorName);
-      this.lanes.set(key, lane);
-      this.scheduler.lanes.push(lane);
-    }
-    return lane;
   }
 
   /** Sets the global readiness check: can this work start, are its inputs valid? */
   isReady(check: WorkCheck): this {
     assertFunction(check, "cue.isReady()", "(work) => boolean");
-    this.scheduler.isReady = check;
+    this.scheduler.setIsReady(check);
     return this;
   }
 
   /** Sets the global staleness check: should this work run, is its output missing or outdated? */
   isStale(check: WorkCheck): this {
     assertFunction(check, "cue.isStale()", "(work) => boolean");
-    this.scheduler.isStale = check;
+    this.scheduler.setIsStale(check);
     return this;
   }
 
   /** Sets the priority callback, consulted each time work is chosen: higher runs first, 0 to 1. */
   priority(rank: PriorityFunction): this {
     assertFunction(rank, "cue.priority()", "(ctx) => number");
-    this.scheduler.priority = rank;
+    this.scheduler.setPriority(rank);
     return this;
   }
 
-  // ── events ──────────────────────────────────────────────────────────
+  // ── events: each returns a function that removes the listener ──────
+  // With a task first, a listener hears only that task's works, typed from its definition.
 
-  onStart(listener: (work: Work) => void): () => void {
-    return this.events.on("start", listener);
+  /** A work starts an attempt. */
+  onStart(listener: Listener<"start">): () => void;
+  onStart<P, R>(task: TaskName<P, R>, listener: TaskListener<"start", P, R>): () => void;
+  onStart(...args: unknown[]): () => void {
+    return this.listen("start", args);
   }
 
-  /** Each successful completion; with a task name first, only that task's, typed. */
-  onComplete(listener: (...args: CueEvents["complete"]) => void): () => void;
-  onComplete<P, R>(
-    task: TaskName<P, R>,
-    listener: (work: Work<P, R>, result: R, duration: number) => void,
-  ): () => void;
-  onComplete(
-    taskOrListener: string | ((...args: CueEvents["complete"]) => void),
-    listener?: (work: Work<never, never>, result: never, duration: number) => void,
-  ): () => void {
-    if (typeof taskOrListener === "function") return this.events.on("complete", taskOrListener);
-    const task = taskOrListener;
-    assertFunction(listener, "onComplete", "(work, result, duration) => void");
-    const typed = listener as unknown as (...args: CueEvents["complete"]) => void;
-    return this.events.on("complete", (work, result, duration) => {
-      if (work.task === task) typed(work, result, duration);
-    });
+  /** A work completed; `duration` in ms. */
+  onComplete(listener: Listener<"complete">): () => void;
+  onComplete<P, R>(task: TaskName<P, R>, listener: TaskListener<"complete", P, R>): () => void;
+  onComplete(...args: unknown[]): () => void {
+    return this.listen("complete", args);
   }
 
   /** A work's final failure (not a failed attempt that will be retried). */
-  onFailure(listener: (work: Work, error: Error) => void): () => void {
-    return this.events.on("failure", listener);
+  onFailure(listener: Listener<"failure">): () => void;
+  onFailure<P, R>(task: TaskName<P, R>, listener: TaskListener<"failure", P, R>): () => void;
+  onFailure(...args: unknown[]): () => void {
+    return this.listen("failure", args);
   }
 
   /** A failed attempt that will run again after `delay` ms. */
-  onRetry(listener: (work: Work, error: Error, delay: number) => void): () => void {
-    return this.events.on("retry", listener);
+  onRetry(listener: Listener<"retry">): () => void;
+  onRetry<P, R>(task: TaskName<P, R>, listener: TaskListener<"retry", P, R>): () => void;
+  onRetry(...args: unknown[]): () => void {
+    return this.listen("retry", args);
   }
 
-  onSkip(listener: (work: Work) => void): () => void {
-    return this.events.on("skip", listener);
+  /** `isStale` said a work's output is valid: it completed without running. */
+  onSkip(listener: Listener<"skip">): () => void;
+  onSkip<P, R>(task: TaskName<P, R>, listener: TaskListener<"skip", P, R>): () => void;
+  onSkip(...args: unknown[]): () => void {
+    return this.listen("skip", args);
   }
 
-  onProgress(listener: (work: Work, value: unknown) => void): () => void {
-    return this.events.on("progress", listener);
+  /** A handler called `ctx.progress(value)`. */
+  onProgress(listener: Listener<"progress">): () => void;
+  onProgress<P, R>(task: TaskName<P, R>, listener: TaskListener<"progress", P, R>): () => void;
+  onProgress(...args: unknown[]): () => void {
+    return this.listen("progress", args);
   }
 
-  onPendingWarning(listener: (work: Work, pendingFor: number) => void): () => void {
-    return this.events.on("pendingWarning", listener);
+  /** A work has been pending longer than `pendingWarnAfter` (once per work). */
+  onPendingWarning(listener: Listener<"pendingWarning">): () => void;
+  onPendingWarning<P, R>(
+    task: TaskName<P, R>,
+    listener: TaskListener<"pendingWarning", P, R>,
+  ): () => void;
+  onPendingWarning(...args: unknown[]): () => void {
+    return this.listen("pendingWarning", args);
   }
 
-  onStallWarning(listener: (sinceProgress: number, pendingCount: number) => void): () => void {
+  /** No progress for `stallWarnAfter` while work is pending (once per stall). */
+  onStallWarning(listener: Listener<"stallWarning">): () => void {
     return this.events.on("stallWarning", listener);
+  }
+
+  private listen(event: WorkEventName, args: unknown[]): () => void {
+    const [first, second] = args;
+    if (typeof first === "function") return this.events.on(event, first as Listener<typeof event>);
+    assertFunction(second, LISTENER_NAMES[event], "(work, ...) => void");
+    if (typeof first !== "string" || !this.scheduler.task(first)) {
+      throw new Error(messages.unknownTask(String(first), this.scheduler.taskNames()));
+    }
+    return this.events.on(event, second as Listener<typeof event>, first);
   }
 
   // ── work ────────────────────────────────────────────────────────────
@@ -247,8 +214,9 @@ export class Cue {
    */
   submit<P, R>(task: TaskName<P, R>, params?: P, options?: SubmitOptions): WorkId<P, R>;
   submit(task: string, params?: unknown, options?: SubmitOptions): WorkId {
-    const registered = this.tasks.get(task);
-    if (!registered) throw new Error(messages.unknownTask(String(task), [...this.tasks.keys()]));
+    const registered = this.scheduler.task(task);
+    if (!registered)
+      throw new Error(messages.unknownTask(String(task), this.scheduler.taskNames()));
     let value: unknown = params ?? {};
     const schema = registered.params;
     if (schema) {
@@ -257,7 +225,7 @@ export class Cue {
         throw new Error(messages.invalidParams(task, describeIssues(parsed.error)));
       value = parsed.data;
     }
-    registered.lane.executor.checkParams?.(value, registered.job);
+    registered.executor.checkParams?.(value, registered.job);
     let priority = 0.5;
     let notBefore = 0;
     if (options !== undefined) {
@@ -314,13 +282,7 @@ export class Cue {
   result<P, R>(id: WorkId<P, R>): Promise<R | undefined> {
     const record = this.store.get(id);
     if (!record) return Promise.reject(new Error(messages.unknownWork(id)));
-    if (record.state === "completed") return Promise.resolve(record.result as R | undefined);
-    if (record.state === "failed" || record.state === "cancelled")
-      return Promise.reject(record.error);
-    return new Promise<R | undefined>((resolve, reject) => {
-      record.waiters ??= [];
-      record.waiters.push({ resolve: resolve as (value: unknown) => void, reject });
-    });
+    return this.store.whenFinished(record) as Promise<R | undefined>;
   }
 
   /** Resolves once nothing is pending or running. */
@@ -336,7 +298,8 @@ export class Cue {
   /**
    * Stops starting work and waits for running work. With `timeout`, work
    * still running then is aborted and marked cancelled. Pending work stays
-   * pending; `start()` resumes it. Afterwards no timer, thread or handle is held.
+   * pending; `start()` resumes it. Afterwards no timer, thread or handle is
+   * held: every pool is closed.
    */
   async stop(options: StopOptions = {}): Promise<void> {
     const { timeout } = parseOptions(stopOptionsSchema, options, "stop options");
@@ -357,19 +320,12 @@ export class Cue {
     return blocked;
   }
 
+  /** Counts of works by state, each service's use, and each pool's. */
   stats(): CueStats {
-    const now = performance.now();
-    const services: Record<string, ServiceStats> = Object.create(null);
-    for (const [name, service] of this.services) {
-      const stats: ServiceStats = { running: service.running };
-      if (service.concurrent !== undefined) stats.concurrent = service.concurrent;
-      if (service.rate) stats.rate = { ...service.rate, used: service.startsInWindow(now) };
-      services[name] = stats;
-    }
     const local = this.executors.localStats();
     return {
       ...this.store.counts,
-      services,
+      services: serviceStats(this.services.values(), performance.now()),
       threads: { size: local.size, busy: local.busy },
       pools: this.executors.stats(),
     };

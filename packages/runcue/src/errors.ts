@@ -82,6 +82,30 @@ export const messages = {
     `runcue: no progress for ${sinceProgress} ms with ${pendingCount} work pending (see cue.debugBlocked())`,
   listenerThrew: (event: string, error: unknown) =>
     `runcue: an ${event} listener threw (ignored): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  nonErrorThrown: (value: unknown) => `Handler failed with a non-Error value: ${String(value)}`,
+  notStarted: (stopping: boolean) =>
+    stopping
+      ? "the cue is stopping: await cue.stop(), then call cue.start()"
+      : "the cue is not started: call cue.start()",
+  unknownTaskBlocked: (task: string) => `task "${task}" is not registered`,
+  delayedUntil: (notBefore: number, wait: number, attempt: number) =>
+    `not before ${new Date(notBefore).toISOString()} (in ${wait} ms${attempt > 0 ? `, retry after attempt ${attempt}` : ""})`,
+  notReady: (task: string, params: string, asked: number) =>
+    `task "${task}" params ${params} not ready (asked ${asked} times)`,
+  checkAwaited: (task: string, params: string) =>
+    `task "${task}" params ${params}: isReady/isStale answer still awaited`,
+  notCheckedYet: () => "not checked yet",
+  aboutToStart: () => "about to start",
+  serviceConcurrencyFull: (service: string, running: number, concurrent: number) =>
+    `service "${service}" concurrency ${running}/${concurrent}`,
+  serviceRateUsedUp: (
+    service: string,
+    used: number,
+    limit: number,
+    interval: number,
+    wait: number,
+  ) =>
+    `service "${service}" rate used up: ${used}/${limit} starts in the last ${interval} ms, next start in ${wait} ms`,
   workerModuleMissing: (path: string) => `Worker module not found: ${path}`,
   workerExportMissing: (path: string, exportName: string, found: string[]) =>
     `Worker module ${path} has no function export "${exportName}"` +

@@ -1,5 +1,5 @@
 import { assertFunction, messages } from "./errors.js";
-import type { Work } from "./works.js";
+import type { Work, WorkRecord } from "./works.js";
 
 /** Every event of a cue and the arguments its listeners get. */
 export interface CueEvents {
@@ -14,9 +14,14 @@ export interface CueEvents {
 }
 
 export type EventName = keyof CueEvents;
+/** The events about one work, which may be listened to per task. */
+export type WorkEventName = Exclude<EventName, "stallWarning">;
 export type Listener<E extends EventName> = (...args: CueEvents[E]) => void;
+/** A work event's arguments after the work. */
+type Rest<E extends WorkEventName> = CueEvents[E] extends [Work, ...infer R] ? R : never;
 
-const LISTENER_NAMES: Record<EventName, string> = {
+/** Each event's `cue.on...` method, for messages. */
+export const LISTENER_NAMES: Record<EventName, string> = {
   start: "onStart",
   complete: "onComplete",
   failure: "onFailure",
@@ -27,12 +32,19 @@ const LISTENER_NAMES: Record<EventName, string> = {
   stallWarning: "onStallWarning",
 };
 
+/** A listener, of one task's works when `task` is set. */
+interface Entry {
+  readonly listener: (...args: never[]) => void;
+  readonly task: string | undefined;
+}
+
 /**
- * Typed listener lists. Listeners run in registration order; one that throws
- * is reported on stderr and changes nothing else.
+ * Typed listener lists, for all works or for one task's. Listeners run in
+ * registration order; one that throws is reported on stderr and changes
+ * nothing else.
  */
 export class Events {
-  private readonly listeners: { [E in EventName]: Array<Listener<E>> } = {
+  private readonly entries: { [E in EventName]: readonly Entry[] } = {
     start: [],
     complete: [],
     failure: [],
@@ -43,28 +55,45 @@ export class Events {
     stallWarning: [],
   };
 
-  on<E extends EventName>(event: E, listener: Listener<E>): () => void {
+  /** Adds a listener, of one task's works when `task` is given; returns its remover. */
+  on<E extends EventName>(event: E, listener: Listener<E>, task?: string): () => void {
     assertFunction(listener, LISTENER_NAMES[event], "listener");
+    const entry: Entry = { listener: listener as unknown as Entry["listener"], task };
     // copy on write, so removing a listener while an event is being emitted is safe
-    this.listeners[event] = [...this.listeners[event], listener] as never;
+    this.entries[event] = [...this.entries[event], entry];
     return () => {
-      this.listeners[event] = this.listeners[event].filter(
-        (candidate) => candidate !== listener,
-      ) as never;
+      this.entries[event] = this.entries[event].filter((candidate) => candidate !== entry);
     };
   }
 
-  has(event: EventName): boolean {
-    return this.listeners[event].length > 0;
+  /** Emits an event that is about no single work. */
+  emit<E extends EventName>(event: E, ...args: CueEvents[E]): void {
+    for (const entry of this.entries[event]) this.call(event, entry, args);
   }
 
-  emit<E extends EventName>(event: E, ...args: CueEvents[E]): void {
-    for (const listener of this.listeners[event]) {
-      try {
-        (listener as (...values: CueEvents[E]) => void)(...args);
-      } catch (error) {
-        process.stderr.write(`${messages.listenerThrew(LISTENER_NAMES[event], error)}\n`);
-      }
+  /**
+   * Emits an event of `record` to the listeners of every work and to those of
+   * its task. The snapshot is made only when someone listens; false when nobody did.
+   */
+  emitWork<E extends WorkEventName>(event: E, record: WorkRecord, ...rest: Rest<E>): boolean {
+    let args: CueEvents[E] | undefined;
+    for (const entry of this.entries[event]) {
+      if (entry.task !== undefined && entry.task !== record.task) continue;
+      args ??= [record.snapshot(), ...rest] as unknown as CueEvents[E];
+      this.call(event, entry, args);
+    }
+    return args !== undefined;
+  }
+
+  has(event: EventName): boolean {
+    return this.entries[event].length > 0;
+  }
+
+  private call<E extends EventName>(event: E, entry: Entry, args: CueEvents[E]): void {
+    try {
+      (entry.listener as unknown as (...values: CueEvents[E]) => void)(...args);
+    } catch (error) {
+      process.stderr.write(`${messages.listenerThrew(LISTENER_NAMES[event], error)}\n`);
     }
   }
 }

@@ -1,19 +1,21 @@
-export { Cue, type CueStats, type ListFilter, type ServiceStats, type TaskName } from "./cue.js";
+export type { BlockedReason, BlockedWork } from "./blocked.js";
+export { Cue, type ListFilter } from "./cue.js";
 export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
 export type { CueEvents } from "./events.js";
 export type {
   Executor,
   ExecutorHost,
+  ExposedFunctions,
   Job,
   JobTask,
   Pool,
   PoolStats,
   PoolWorkerStats,
 } from "./executors/types.js";
+export type { PriorityContext, PriorityFunction } from "./lane.js";
 export type {
   BackoffOptions,
   CueOptions,
-  ExposedFunctions,
   RetryOptions,
   RunTaskDefinition,
   ServiceOptions,
@@ -25,5 +27,6 @@ export type {
   WorkerTaskDefinition,
 } from "./options.js";
 export { parseRate, type Rate } from "./rate.js";
-export type { BlockedReason, BlockedWork, PriorityContext, PriorityFunction } from "./scheduler.js";
+export type { CueStats, RateStats, ServiceStats } from "./stats.js";
+export type { TaskName } from "./tasks.js";
 export type { StateCounts, TaskContext, Work, WorkId, WorkInfo, WorkState } from "./works.js";

@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { z } from "zod";
 import { messages } from "./errors.js";
-import type { Pool } from "./executors/types.js";
+import type { ExposedFunctions, Pool } from "./executors/types.js";
 import { parseRate, type Rate } from "./rate.js";
 import type { TaskContext, WorkInfo } from "./works.js";
 
@@ -275,9 +275,6 @@ export interface RunTaskDefinition<P = unknown, R = unknown> extends TaskOptions
   export?: undefined;
   expose?: undefined;
 }
-
-/** Main-thread functions a worker handler may call as `ctx.main.name(...args)`. */
-export type ExposedFunctions = Record<string, (...args: never[]) => unknown>;
 
 /** A task run by a module in the worker pool (CPU-bound work). */
 export interface WorkerTaskDefinition<P = unknown> extends TaskOptions<P> {

@@ -1,21 +1,21 @@
-import { parseRate, type Rate, SlidingWindow } from "./rate.js";
+import { messages } from "./errors.js";
+import { type Rate, SlidingWindow } from "./rate.js";
 
 /**
  * One service's limits: how many of its works run and how many starts its
  * rate window allows. It knows nothing of threads or executors.
  */
 export class Service {
-  readonly rate: Rate | undefined;
   private readonly window: SlidingWindow | undefined;
   running = 0;
 
   constructor(
     readonly name: string,
     readonly concurrent: number | undefined,
-    rate: string | Rate | undefined,
+    /** Parsed and checked already (see `parseServiceOptions`). */
+    readonly rate: Rate | undefined,
   ) {
-    this.rate = rate === undefined ? undefined : parseRate(rate, name);
-    this.window = this.rate && new SlidingWindow(this.rate);
+    this.window = rate && new SlidingWindow(rate);
   }
 
   /** How many more works may start at monotonic time `now`. */
@@ -63,12 +63,16 @@ export class Service {
   /** Why the next work of this service cannot start, for `debugBlocked()`. */
   describeFull(now: number): string {
     if (this.concurrent !== undefined && this.running >= this.concurrent) {
-      return `service "${this.name}" concurrency ${this.running}/${this.concurrent}`;
+      return messages.serviceConcurrencyFull(this.name, this.running, this.concurrent);
     }
-    if (this.window && this.rate) {
-      const waitMs = Math.max(0, Math.ceil(this.window.nextStartAt(now) - now));
-      return `service "${this.name}" rate used up: ${this.window.used(now)}/${this.rate.limit} starts in the last ${this.rate.interval} ms, next start in ${waitMs} ms`;
-    }
-    return `service "${this.name}" is full`;
+    const rate = this.rate!;
+    const wait = Math.max(0, Math.ceil(this.nextStartAt(now) - now));
+    return messages.serviceRateUsedUp(
+      this.name,
+      this.startsInWindow(now),
+      rate.limit,
+      rate.interval,
+      wait,
+    );
   }
 }

@@ -74,6 +74,11 @@ export interface Execution {
   abort(reason: Error): boolean;
 }
 
+interface ResultWaiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /** The mutable record behind a work; internal. */
 export class WorkRecord {
   state: WorkState = "pending";
@@ -101,9 +106,8 @@ export class WorkRecord {
   private infoView: WorkInfo | undefined = undefined;
   /** The attempt in flight while running. */
   execution: Execution | undefined = undefined;
-  waiters:
-    | Array<{ resolve: (value: unknown) => void; reject: (error: unknown) => void }>
-    | undefined = undefined;
+  /** Callers of `cue.result()` waiting for the final state. */
+  waiters: ResultWaiter[] | undefined = undefined;
 
   constructor(
     readonly id: string,
@@ -193,6 +197,18 @@ export class WorkStore {
 
   values(): IterableIterator<WorkRecord> {
     return this.records.values();
+  }
+
+  /** Settles with the work's result once it is final: resolves if completed, else rejects with its error. */
+  whenFinished(record: WorkRecord): Promise<unknown> {
+    if (record.state === "completed") return Promise.resolve(record.result);
+    if (record.state === "failed" || record.state === "cancelled") {
+      return Promise.reject(record.error);
+    }
+    return new Promise((resolve, reject) => {
+      record.waiters ??= [];
+      record.waiters.push({ resolve, reject });
+    });
   }
 
   /** pending → running */

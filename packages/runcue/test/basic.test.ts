@@ -136,7 +136,7 @@ describe("submitting and running work", () => {
     expect(stats.services.api).toEqual({
       running: 0,
       concurrent: 2,
-      rate: { limit: 10, interval: 1000, used: 2 },
+      rate: { limit: 10, interval: 1000, used: 2, nextStartIn: 0 },
     });
     expect(stats.services.free).toEqual({ running: 0 });
     expect(stats.threads).toEqual({ size: 3, busy: 0 });

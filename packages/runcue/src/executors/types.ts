@@ -1,4 +1,3 @@
-import type { ExposedFunctions } from "../options.js";
 import type { TaskContext, WorkInfo } from "../works.js";
 
 /**
@@ -8,6 +7,9 @@ import type { TaskContext, WorkInfo } from "../works.js";
  * the scheduler hands it a job only when `freeSlots()` says it can take one
  * (no prefetch), and the executor says when that job's slot is free again.
  */
+
+/** Main-thread functions a worker handler may call as `ctx.main.name(...args)`. */
+export type ExposedFunctions = Record<string, (...args: never[]) => unknown>;
 
 /** The task a job runs, as registered. */
 export interface JobTask {

@@ -1,0 +1,179 @@
+import type { Attempt, AttemptHooks, AttemptOutcome } from "./attempt.js";
+import { CancelledError, messages, TimeoutError } from "./errors.js";
+import type { Events } from "./events.js";
+import { retryDelay } from "./options.js";
+import type { RegisteredTask } from "./tasks.js";
+import type { Watch } from "./watch.js";
+import type { WorkRecord, WorkStore } from "./works.js";
+
+/** What finishing needs from the scheduler. */
+export interface FinisherHooks {
+  /** A failed attempt will run again after its delay: place the work again. */
+  retry(record: WorkRecord): void;
+  /** A work reached its final state while others are pending: blocked work may move. */
+  unblocked(): void;
+  /** A slot came free: decide what runs, synchronously. */
+  pump(): void;
+}
+
+const monotonicNow = () => performance.now();
+
+function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === "string" ? value : messages.nonErrorThrown(value));
+}
+
+/**
+ * How works end: completed, skipped, failed (or retried after a delay),
+ * cancelled, timed out; the attempts in flight and their task timeouts; and
+ * whoever waits for the cue to be idle or for running work to drain.
+ */
+export class Finisher {
+  private readonly running = new Set<Attempt>();
+  private idleWaiters: Array<() => void> = [];
+  private drainWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly store: WorkStore,
+    private readonly events: Events,
+    private readonly watch: Watch,
+    private readonly tasks: ReadonlyMap<string, RegisteredTask>,
+    private readonly hooks: FinisherHooks,
+  ) {}
+
+  /** What every attempt reports to. */
+  readonly attemptHooks: AttemptHooks = {
+    progress: (attempt, value) => {
+      this.events.emitWork("progress", attempt.record, value);
+    },
+    settled: (attempt, outcome) => this.settle(attempt, outcome),
+  };
+
+  /** An attempt started: it is in flight until its executor settles it. */
+  track(attempt: Attempt, timeout: number | undefined): void {
+    this.running.add(attempt);
+    attempt.record.execution = attempt;
+    if (timeout !== undefined) {
+      attempt.timer = setTimeout(() => this.timeOut(attempt, timeout), timeout);
+    }
+  }
+
+  private settle(attempt: Attempt, outcome: AttemptOutcome | undefined): void {
+    this.running.delete(attempt);
+    clearTimeout(attempt.timer);
+    const { record } = attempt;
+    this.tasks.get(record.task)!.service?.release();
+    if (record.execution === attempt) record.execution = undefined;
+    if (outcome) {
+      if (outcome.ok) this.complete(record, outcome.result, monotonicNow() - attempt.startedAt);
+      else this.failAttempt(record, toError(outcome.error));
+    }
+    if (this.running.size === 0 && this.drainWaiters.length > 0) {
+      const waiters = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    // slot refilled synchronously: no tick between a finish and the next start
+    this.hooks.pump();
+  }
+
+  private timeOut(attempt: Attempt, timeout: number): void {
+    if (!attempt.decide()) return;
+    const { record } = attempt;
+    const error = new TimeoutError("task", messages.taskTimeout(record.task, record.id, timeout));
+    attempt.abort(error);
+    this.failAttempt(record, error);
+    this.hooks.pump();
+  }
+
+  private complete(record: WorkRecord, result: unknown, duration: number): void {
+    if (!this.store.finish(record, "completed", Date.now(), { result })) return;
+    this.watch.progressMade();
+    this.events.emitWork("complete", record, result, duration);
+    this.afterFinish();
+  }
+
+  /** `isStale` said the output is valid: completed without running. */
+  skip(record: WorkRecord): void {
+    if (!this.store.finish(record, "completed", Date.now(), { skipped: true })) return;
+    this.watch.progressMade();
+    this.events.emitWork("skip", record);
+    this.afterFinish();
+  }
+
+  private failAttempt(record: WorkRecord, error: Error): void {
+    const { retry } = this.tasks.get(record.task)!;
+    this.watch.progressMade();
+    if (record.attempt < retry.attempts) {
+      const delay = retryDelay(retry, record.attempt);
+      this.store.markRetrying(record);
+      record.execution = undefined;
+      record.notBefore = Date.now() + delay;
+      this.events.emitWork("retry", record, error, delay);
+      this.hooks.retry(record);
+      return;
+    }
+    this.fail(record, error);
+  }
+
+  /** Fails the work for good (a pending or stall timeout, or its last attempt). */
+  fail(record: WorkRecord, error: Error): void {
+    if (!this.store.finish(record, "failed", Date.now(), { error })) return;
+    this.events.emitWork("failure", record, error);
+    this.afterFinish();
+  }
+
+  /** Cancels a pending or running work; false when it is final already. */
+  cancel(record: WorkRecord): boolean {
+    if (record.isFinal) return false;
+    const error = new CancelledError(messages.cancelled(record.task, record.id));
+    const attempt = record.execution;
+    if (attempt?.decide()) attempt.abort(error);
+    this.store.finish(record, "cancelled", Date.now(), { error });
+    this.afterFinish();
+    return true;
+  }
+
+  /** `stop({ timeout })` gave up waiting: every running work is aborted and cancelled. */
+  cancelRunning(timeout: number): void {
+    for (const attempt of this.running) {
+      if (!attempt.decide()) continue;
+      const { record } = attempt;
+      const error = new CancelledError(
+        messages.stoppedWhileRunning(record.task, record.id, timeout),
+      );
+      attempt.abort(error);
+      this.store.finish(record, "cancelled", Date.now(), { error });
+      this.afterFinish();
+    }
+  }
+
+  /** After any work reaches a final state: idle waiters, and a re-check of blocked work. */
+  private afterFinish(): void {
+    const { pending, running } = this.store.counts;
+    if (pending === 0 && running === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (pending > 0) this.hooks.unblocked();
+  }
+
+  /** Resolves once nothing is pending or running. */
+  idle(): Promise<void> {
+    const { pending, running } = this.store.counts;
+    if (pending === 0 && running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** How many attempts are in flight (their executors have not settled them). */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  /** Resolves once no attempt is in flight. */
+  drained(): Promise<void> {
+    if (this.running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+}

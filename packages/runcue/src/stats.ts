@@ -1,0 +1,59 @@
+import type { PoolStats } from "./executors/types.js";
+import type { Service } from "./services.js";
+import type { StateCounts } from "./works.js";
+
+/**
+ * What `cue.stats()` returns. Counts are of all works ever submitted and are
+ * disjoint: `completed` works ran, `skipped` ones did not (their state is
+ * "completed" too), so the six counts add up to the works submitted.
+ */
+export interface CueStats extends StateCounts {
+  /** Per service, by name; a null-prototype object, so any name is a plain key. */
+  services: Record<string, ServiceStats>;
+  /** The local thread pool. */
+  threads: { size: number; busy: number };
+  /** Every worker pool by name, the local one as `"local"`. */
+  pools: Record<string, PoolStats>;
+}
+
+/** One service's use. */
+export interface ServiceStats {
+  /** Works of the service running now. */
+  running: number;
+  /** Its concurrency limit, if it has one. */
+  concurrent?: number;
+  /** Its rate limit, if it has one, and the window's use now. */
+  rate?: RateStats;
+}
+
+export interface RateStats {
+  /** At most `limit` starts in any window of `interval` ms. */
+  limit: number;
+  interval: number;
+  /** Starts in the window that ends now. */
+  used: number;
+  /** Ms until the window allows the next start (0: it allows one now). */
+  nextStartIn: number;
+}
+
+/** Each service's use at monotonic time `now`, by name, in a null-prototype object. */
+export function serviceStats(
+  services: Iterable<Service>,
+  now: number,
+): Record<string, ServiceStats> {
+  const stats: Record<string, ServiceStats> = Object.create(null);
+  for (const service of services) {
+    const entry: ServiceStats = { running: service.running };
+    if (service.concurrent !== undefined) entry.concurrent = service.concurrent;
+    if (service.rate) {
+      entry.rate = {
+        limit: service.rate.limit,
+        interval: service.rate.interval,
+        used: service.startsInWindow(now),
+        nextStartIn: Math.max(0, Math.ceil(service.nextStartAt(now) - now)),
+      };
+    }
+    stats[service.name] = entry;
+  }
+  return stats;
+}
