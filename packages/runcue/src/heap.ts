@@ -52,8 +52,4 @@ export class Heap<T> {
     const items = this.items.splice(0);
     for (const item of items) visit(item);
   }
-
-  values(): readonly T[] {
-    return this.items;
-  }
 }

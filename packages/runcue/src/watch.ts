@@ -30,15 +30,20 @@ export class Watch {
   private readonly since: number[] = [];
   private timeoutHead = 0;
   private warnHead = 0;
-  private lastProgressAt = Date.now();
+  private lastProgressAt: number;
   private stallWarned = false;
   private running = false;
-  private readonly alarm = new Alarm(() => this.check(), Date.now);
+  private readonly alarm: Alarm;
 
   constructor(
     private readonly settings: WatchSettings,
     private readonly actions: WatchActions,
-  ) {}
+    /** The wall clock (`Date.now`), passed in so tests can drive it. */
+    private readonly now: () => number = Date.now,
+  ) {
+    this.lastProgressAt = now();
+    this.alarm = new Alarm(() => this.check(), now);
+  }
 
   private get enabled(): boolean {
     const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
@@ -63,7 +68,7 @@ export class Watch {
 
   /** Any work started, completed, failed or was skipped. */
   progressMade(): void {
-    this.lastProgressAt = Date.now();
+    this.lastProgressAt = this.now();
     this.stallWarned = false;
   }
 
@@ -147,7 +152,7 @@ export class Watch {
   }
 
   private check(): void {
-    const now = Date.now();
+    const now = this.now();
     const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
     if (pendingWarnAfter !== undefined) {
       this.forEachPendingLongerThan(pendingWarnAfter, true, now, (record, pendingFor) => {

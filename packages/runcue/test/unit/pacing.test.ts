@@ -1,0 +1,31 @@
+import { describe, expect, test } from "vitest";
+import { CostSpacing, RecheckPacing } from "../../src/pacing.js";
+
+describe("RecheckPacing (pure: every time is passed in)", () => {
+  test("a not-ready work backs off 1, 2, 4 ... ms, capped at 80% of pollInterval", () => {
+    const pacing = new RecheckPacing(50);
+    const gaps = [1, 2, 3, 4, 5, 6, 7, 30].map((count) => pacing.nextCheckAt(count, 1_000) - 1_000);
+    expect(gaps).toEqual([1, 2, 4, 8, 16, 32, 40, 40]);
+  });
+
+  test("timed passes are spaced by 20% of pollInterval and never in the past", () => {
+    const pacing = new RecheckPacing(50);
+    expect(pacing.nextTimedPassAt(900, 1_000)).toBe(1_001);
+    pacing.timedPassRan(1_000);
+    expect(pacing.nextTimedPassAt(1_002, 1_001)).toBe(1_010);
+    expect(pacing.nextTimedPassAt(1_030, 1_001)).toBe(1_030);
+  });
+});
+
+describe("CostSpacing", () => {
+  test("is due at once, then spaced by its cost times the factor, at most maxGap", () => {
+    const spacing = new CostSpacing(10, 50);
+    expect(spacing.isDue(0)).toBe(true);
+    spacing.ran(100, 102);
+    expect(spacing.dueAt).toBe(120);
+    expect(spacing.isDue(119)).toBe(false);
+    expect(spacing.isDue(120)).toBe(true);
+    spacing.ran(200, 300);
+    expect(spacing.dueAt).toBe(250);
+  });
+});

@@ -1,0 +1,71 @@
+import { describe, expect, test } from "vitest";
+import { WorkRecord, WorkStore } from "../../src/works.js";
+
+const record = (seq: number) => new WorkRecord(`w${seq}`, "t", {}, seq, 0.5, 1_000);
+
+describe("WorkStore", () => {
+  test("each work reaches one final state; a second finish changes nothing", () => {
+    const store = new WorkStore(10);
+    const work = record(1);
+    store.add(work);
+    store.markRunning(work, 1_001);
+    expect(store.finish(work, "completed", 1_002, { result: 42 })).toBe(true);
+    expect(store.finish(work, "failed", 1_003, { error: new Error("late") })).toBe(false);
+    expect(work.state).toBe("completed");
+    expect(work.snapshot()).toMatchObject({ state: "completed", result: 42, completedAt: 1_002 });
+    expect(store.counts).toEqual({
+      pending: 0,
+      running: 0,
+      completed: 1,
+      failed: 0,
+      cancelled: 0,
+      skipped: 0,
+    });
+  });
+
+  test("counts are disjoint: a skip counts as skipped only; a retry goes back to pending", () => {
+    const store = new WorkStore(10);
+    const [a, b, c] = [record(1), record(2), record(3)];
+    for (const work of [a, b, c]) store.add(work);
+    store.finish(a, "completed", 1, { skipped: true });
+    store.markRunning(b, 1);
+    store.markRetrying(b);
+    expect(b.state).toBe("pending");
+    store.markRunning(b, 2);
+    expect(b.attempt).toBe(2);
+    store.finish(b, "failed", 3, { error: new Error("no") });
+    store.finish(c, "cancelled", 3, { error: new Error("cancelled") });
+    expect(store.counts).toEqual({
+      pending: 0,
+      running: 0,
+      completed: 0,
+      failed: 1,
+      cancelled: 1,
+      skipped: 1,
+    });
+  });
+
+  test("forgets the oldest finished records beyond retain, never pending ones", () => {
+    const store = new WorkStore(2);
+    const works = [1, 2, 3, 4].map(record);
+    for (const work of works) store.add(work);
+    for (const work of works.slice(0, 3)) store.finish(work, "completed", 5, {});
+    expect([...store.values()].map((work) => work.id)).toEqual(["w2", "w3", "w4"]);
+    expect(store.get("w1")).toBeUndefined();
+    expect(store.get("w4")?.state).toBe("pending");
+  });
+
+  test("whenFinished settles with the outcome, before or after it is reached", async () => {
+    const store = new WorkStore(10);
+    const [done, failed, later] = [record(1), record(2), record(3)];
+    for (const work of [done, failed, later]) store.add(work);
+    store.finish(done, "completed", 1, { result: "ok" });
+    const error = new Error("broken");
+    store.finish(failed, "failed", 1, { error });
+    const waiting = store.whenFinished(later);
+    store.finish(later, "completed", 2, { result: "late" });
+    await expect(store.whenFinished(done)).resolves.toBe("ok");
+    await expect(store.whenFinished(failed)).rejects.toBe(error);
+    await expect(waiting).resolves.toBe("late");
+  });
+});
