@@ -22,8 +22,8 @@ export const messages = {
     `runcue-worker ${worker} on ${host} stopped answering while it ran task "${task}" (work ${workId}): ` +
     "the process died or lost Redis; the attempt is failed so the task's retry decides",
   jobVanished: (task: string, workId: string, jobId: string) =>
-    `The BullMQ job ${jobId} of task "${task}" (work ${workId}) is no longer in Redis ` +
-    "(Redis restarted without persistence, or the job was removed from outside): the attempt is failed so the task's retry decides",
+    `The BullMQ job ${jobId} of task "${task}" (work ${workId}) is no longer in Redis and its outcome never arrived ` +
+    "(Redis restarted without persistence, its event was lost, or the job was removed from outside): the attempt is failed so the task's retry decides",
   remoteFailure: (task: string, workId: string, reason: string) =>
     `Task "${task}" (work ${workId}) failed in BullMQ: ${reason}`,
   protocolMismatch: (got: unknown, expected: number) =>

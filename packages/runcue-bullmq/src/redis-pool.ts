@@ -46,6 +46,8 @@ class RemoteJob {
   /** A result that arrived before all its progress (through reconciliation). */
   held: JobResult | undefined = undefined;
   heldSince = 0;
+  /** Reconcile passes in a row that found no job in Redis. */
+  missingPasses = 0;
   abortTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
@@ -221,8 +223,9 @@ export class RedisPool implements Pool {
         await queue.add(data.work.task, data, {
           jobId: entry.id,
           attempts: 1,
-          removeOnComplete: false,
-          removeOnFail: false,
+          // removed in the same step that finishes it: its outcome travels on the event stream
+          removeOnComplete: true,
+          removeOnFail: true,
         });
         break;
       } catch {
@@ -325,12 +328,12 @@ export class RedisPool implements Pool {
 
   private settle(entry: RemoteJob, succeeded: boolean, value: unknown): void {
     if (entry.phase === "settled") return;
-    const wasQueued = entry.phase === "queued";
+    const wasQueued = entry.phase === "queued" && entry.job.aborted;
     entry.phase = "settled";
     clearTimeout(entry.abortTimer);
     this.inFlight.delete(entry.id);
     this.byJob.delete(entry.job);
-    // one BullMQ job per attempt, removed once its outcome is read
+    // an aborted job may still be in Redis (a worker that never reported): take it away
     if (wasQueued) void this.queue?.remove(entry.id).catch(() => {});
     const { job } = entry;
     if (job.aborted) job.reject(job.signal.reason);
@@ -389,9 +392,12 @@ export class RedisPool implements Pool {
         )[];
         const { work } = entry.job;
         if (data == null) {
+          // finished and removed, its event maybe still on the way: judged lost only on the next pass
+          if (entry.missingPasses++ === 0) return;
           this.settle(entry, false, new Error(messages.jobVanished(work.task, work.id, entry.id)));
           return;
         }
+        entry.missingPasses = 0;
         if (finishedOn != null && returnvalue != null) {
           this.finish(entry, JSON.parse(returnvalue) as JobResult, entry.held !== undefined);
           return;

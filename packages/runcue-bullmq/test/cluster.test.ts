@@ -110,6 +110,14 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
     await Promise.all(ids.map((id) => cue.result(id)));
     watching = false;
     await watch;
+    // one BullMQ job per attempt, gone once finished: nothing is left behind in Redis
+    expect(await queue.getJobCounts("wait", "active", "completed", "failed", "delayed")).toEqual({
+      wait: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+    });
     await queue.close();
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(6);
