@@ -69,4 +69,38 @@ describe("types flow from the task definition", () => {
       expectTypeOf(count).toEqualTypeOf<number>();
     });
   });
+
+  test("every work event takes a task first and types its listener from the task", () => {
+    const cue = new Cue();
+    const tile = cue.task("tile", {
+      params: z.object({ col: z.number(), row: z.number() }),
+      run: async () => ({ pixels: 4 }),
+    });
+    type Tile = Work<{ col: number; row: number }, { pixels: number }>;
+    cue.onStart(tile, (work) => expectTypeOf(work).toEqualTypeOf<Tile>());
+    cue.onComplete(tile, (work, result, duration) => {
+      expectTypeOf(work.params.col).toEqualTypeOf<number>();
+      expectTypeOf(result).toEqualTypeOf<{ pixels: number }>();
+      expectTypeOf(duration).toEqualTypeOf<number>();
+    });
+    cue.onFailure(tile, (work, error) => {
+      expectTypeOf(work).toEqualTypeOf<Tile>();
+      expectTypeOf(error).toEqualTypeOf<Error>();
+    });
+    cue.onRetry(tile, (work, _error, delay) => {
+      expectTypeOf(work.params.row).toEqualTypeOf<number>();
+      expectTypeOf(delay).toEqualTypeOf<number>();
+    });
+    cue.onSkip(tile, (work) => expectTypeOf(work).toEqualTypeOf<Tile>());
+    cue.onProgress(tile, (work, value) => {
+      expectTypeOf(work).toEqualTypeOf<Tile>();
+      expectTypeOf(value).toEqualTypeOf<unknown>();
+    });
+    cue.onPendingWarning(tile, (work, pendingFor) => {
+      expectTypeOf(work).toEqualTypeOf<Tile>();
+      expectTypeOf(pendingFor).toEqualTypeOf<number>();
+    });
+    // @ts-expect-error col is a number
+    cue.onComplete(tile, (work: Work<{ col: string }>) => work);
+  });
 });
