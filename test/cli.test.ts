@@ -18,6 +18,10 @@ interface Command {
   start: string[];
   /** a known flag with a value it refuses */
   badValue: [flag: string, value: string];
+  /** what `--version` prints, when not "<version> (runcue <version>)" */
+  version?: RegExp;
+  /** flags it needs to get as far as checking the others */
+  required?: string[];
 }
 
 const example = (name: string, flag: string, value: string): Command => ({
@@ -33,6 +37,13 @@ const commands: Command[] = [
   example("pdf-batch", "--pages", "0"),
   example("apple-pie", "--pies", "0"),
   example("orders", "--orders", "some"),
+  {
+    name: "runcue-worker",
+    start: ["packages/runcue-bullmq/dist/cli.js"],
+    badValue: ["--threads", "0"],
+    version: /^\d+\.\d+\.\d+$/,
+    required: ["--redis", "redis://127.0.0.1:1", "--queue", "cli-test"],
+  },
 ];
 
 const ESCAPE = "\u001b";
@@ -56,19 +67,24 @@ function run(
 }
 
 describe.each(commands)("$name", (command) => {
-  test("--version prints its version and runcue's, and exits 0", async () => {
+  test("--version prints its version (and runcue's), and exits 0", async () => {
     const { code, stdout } = await run(command, ["--version"]);
     expect(code).toBe(0);
     expect(stdout.trim()).toMatch(
-      new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(runcue ${runcueVersion.replaceAll(".", "\\.")}\\)$`),
+      command.version ??
+        new RegExp(`^\\d+\\.\\d+\\.\\d+ \\(runcue ${runcueVersion.replaceAll(".", "\\.")}\\)$`),
     );
   });
 
   test("an unknown flag exits 2, naming the flag, with a hint to --help and no colours under NO_COLOR", async () => {
-    const { code, stdout, stderr } = await run(command, ["--no-such-flag"], {
-      FORCE_COLOR: "1",
-      NO_COLOR: "1",
-    });
+    const { code, stdout, stderr } = await run(
+      command,
+      [...(command.required ?? []), "--no-such-flag"],
+      {
+        FORCE_COLOR: "1",
+        NO_COLOR: "1",
+      },
+    );
     expect(code).toBe(2);
     expect(stderr).toContain("--no-such-flag");
     expect(stderr).toContain("--help");
@@ -77,7 +93,7 @@ describe.each(commands)("$name", (command) => {
 
   test("a value a flag refuses exits 2, naming the flag and the value", async () => {
     const [flag, value] = command.badValue;
-    const { code, stderr } = await run(command, [flag, value]);
+    const { code, stderr } = await run(command, [...(command.required ?? []), flag, value]);
     expect(code).toBe(2);
     expect(stderr).toContain(flag);
     expect(stderr).toContain(value);
