@@ -5,6 +5,7 @@
  * `--expose-gc --import tsx` (the package script does), so memory is measured
  * after a real garbage collection and worker modules load as TypeScript.
  */
+import { runCluster } from "./cluster.ts";
 import { runDashboard } from "./dashboard.ts";
 import { runDispatch } from "./dispatch.ts";
 import { type BenchmarkName, type BenchOptions, parseOptions, USAGE } from "./options.ts";
@@ -26,6 +27,7 @@ const RUNNERS: Record<BenchmarkName, Runner> = {
   scale: runScale,
   "rate-accuracy": runRateAccuracy,
   dashboard: runDashboard,
+  cluster: runCluster,
 };
 
 async function main(): Promise<void> {

@@ -10,6 +10,7 @@ export const BENCHMARK_NAMES = [
   "scale",
   "rate-accuracy",
   "dashboard",
+  "cluster",
 ] as const;
 export type BenchmarkName = (typeof BENCHMARK_NAMES)[number];
 
