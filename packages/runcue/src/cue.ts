@@ -61,7 +61,7 @@ type TaskListener<E extends WorkEventName, P, R> = CueEvents[E] extends [Work, .
  * await cue.stop();
  */
 export class Cue {
-  private readonly events = new Events();
+  private readonly events = new Events(this);
   private readonly store: WorkStore;
   private readonly scheduler: Scheduler;
   private readonly services = new Map<string, Service>();
@@ -328,6 +328,7 @@ export class Cue {
       services: serviceStats(this.services.values(), performance.now()),
       threads: { size: local.size, busy: local.busy },
       pools: this.executors.stats(),
+      tasks: this.events.observer.stats(this.scheduler.taskNames()),
     };
   }
 }

@@ -1,4 +1,6 @@
+import type { Cue } from "./cue.js";
 import { assertFunction, messages } from "./errors.js";
+import { Observer } from "./observe.js";
 import type { Work, WorkRecord } from "./works.js";
 
 /** Every event of a cue and the arguments its listeners get. */
@@ -44,6 +46,13 @@ interface Entry {
  * nothing else.
  */
 export class Events {
+  /** The diagnostics channels and per-task timings: told of every attempt, listeners or not. */
+  readonly observer: Observer;
+
+  constructor(cue: Cue) {
+    this.observer = new Observer(cue);
+  }
+
   private readonly entries: { [E in EventName]: readonly Entry[] } = {
     start: [],
     complete: [],

@@ -66,7 +66,7 @@ export class Finisher {
     if (record.execution === attempt) record.execution = undefined;
     if (outcome) {
       if (outcome.ok) this.complete(record, outcome.result, monotonicNow() - attempt.startedAt);
-      else this.failAttempt(record, toError(outcome.error));
+      else this.failAttempt(record, toError(outcome.error), monotonicNow() - attempt.startedAt);
     }
     if (this.running.size === 0 && this.drainWaiters.length > 0) {
       const waiters = this.drainWaiters;
@@ -82,7 +82,7 @@ export class Finisher {
     const { record } = attempt;
     const error = new TimeoutError("task", messages.taskTimeout(record.task, record.id, timeout));
     attempt.abort(error);
-    this.failAttempt(record, error);
+    this.failAttempt(record, error, monotonicNow() - attempt.startedAt);
     this.hooks.pump();
   }
 
@@ -90,6 +90,7 @@ export class Finisher {
     if (!this.store.finish(record, "completed", Date.now(), { result })) return;
     this.watch.progressMade();
     this.events.emitWork("complete", record, result, duration);
+    this.events.observer.finished(record, result, duration);
     this.afterFinish();
   }
 
@@ -101,25 +102,32 @@ export class Finisher {
     this.afterFinish();
   }
 
-  private failAttempt(record: WorkRecord, error: Error): void {
+  /** An attempt that ran `runTime` ms ended without a result: retried, or the work fails. */
+  private failAttempt(record: WorkRecord, error: Error, runTime: number): void {
     const { retry } = this.tasks.get(record.task)!;
     this.watch.progressMade();
     if (record.attempt < retry.attempts) {
       const delay = retryDelay(retry, record.attempt);
       this.store.markRetrying(record);
+      // before notBefore moves on: the message's waitTime is this attempt's
+      this.events.observer.failed(record, error, runTime, true);
       record.execution = undefined;
       record.notBefore = Date.now() + delay;
       this.events.emitWork("retry", record, error, delay);
       this.hooks.retry(record);
       return;
     }
-    this.fail(record, error);
+    this.fail(record, error, runTime);
   }
 
-  /** Fails the work for good (a pending or stall timeout, or its last attempt). */
-  fail(record: WorkRecord, error: Error): void {
+  /**
+   * Fails the work for good: its last attempt ran `runTime` ms, or it never ran
+   * (a pending or stall timeout, `runTime` undefined).
+   */
+  fail(record: WorkRecord, error: Error, runTime?: number): void {
     if (!this.store.finish(record, "failed", Date.now(), { error })) return;
     this.events.emitWork("failure", record, error);
+    this.events.observer.failed(record, error, runTime, false);
     this.afterFinish();
   }
 
@@ -128,8 +136,13 @@ export class Finisher {
     if (record.isFinal) return false;
     const error = new CancelledError(messages.cancelled(record.task, record.id));
     const attempt = record.execution;
-    if (attempt?.decide()) attempt.abort(error);
+    const endsAttempt = attempt?.decide() === true;
+    if (endsAttempt) attempt!.abort(error);
     this.store.finish(record, "cancelled", Date.now(), { error });
+    // a running work's attempt ends here; a pending one never started, so tracers have nothing to end
+    if (endsAttempt) {
+      this.events.observer.failed(record, error, Date.now() - record.startedAt!, false);
+    }
     this.afterFinish();
     return true;
   }
@@ -144,6 +157,7 @@ export class Finisher {
       );
       attempt.abort(error);
       this.store.finish(record, "cancelled", Date.now(), { error });
+      this.events.observer.failed(record, error, monotonicNow() - attempt.startedAt, false);
       this.afterFinish();
     }
   }

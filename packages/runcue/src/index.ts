@@ -14,6 +14,14 @@ export type {
   PoolWorkerStats,
 } from "./executors/types.js";
 export type { PriorityContext, PriorityFunction } from "./lane.js";
+export {
+  type DurationStats,
+  type TaskTimingStats,
+  type WorkFailureMessage,
+  type WorkFinishMessage,
+  type WorkStartMessage,
+  workChannels,
+} from "./observe.js";
 export type {
   BackoffOptions,
   CueOptions,

@@ -320,6 +320,7 @@ export class Scheduler {
     const attempt = new Attempt(record, task.job, task.executor, this.finisher.attemptHooks);
     this.finisher.track(attempt, task.timeout);
     this.events.emitWork("start", record);
+    this.events.observer.started(record);
     // The window is stamped after onStart and the capacity was judged before it, so anyone who
     // times starts in onStart sees at most N in any window, even across a GC pause here.
     service?.recordStart(monotonicNow());

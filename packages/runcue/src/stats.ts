@@ -1,4 +1,5 @@
 import type { PoolStats } from "./executors/types.js";
+import type { TaskTimingStats } from "./observe.js";
 import type { Service } from "./services.js";
 import type { StateCounts } from "./works.js";
 
@@ -14,6 +15,11 @@ export interface CueStats extends StateCounts {
   threads: { size: number; busy: number };
   /** Every worker pool by name, the local one as `"local"`. */
   pools: Record<string, PoolStats>;
+  /**
+   * Per registered task, by name (a null-prototype object): percentiles of how long its works
+   * waited to start and how long they ran, in ms, over every work since the cue was created.
+   */
+  tasks: Record<string, TaskTimingStats>;
 }
 
 /** One service's use. */
