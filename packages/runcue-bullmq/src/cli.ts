@@ -159,4 +159,7 @@ export async function main(args: string[]): Promise<number> {
   return exitCodes.ok;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// everything is closed or given up on: a Redis that never came back may leave BullMQ's reconnect
+// timers behind, which must not keep a stopped worker alive
+process.exit(code);

@@ -130,4 +130,14 @@ describe("cluster faults", () => {
     expect(cue.stats()).toMatchObject({ completed: 40, failed: 0, pending: 0, running: 0 });
     await cue.stop();
   });
+
+  test("a worker told to stop while Redis is away still exits, within seconds", async () => {
+    cluster = await startCluster({ workers: 1, threads: 1 });
+    const [worker] = cluster.workers;
+    await cluster.redis.stop();
+    const stopping = Date.now();
+    worker!.kill("SIGTERM");
+    expect(await worker!.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - stopping).toBeLessThan(15_000);
+  });
 });

@@ -194,6 +194,8 @@ export class RuncueWorker {
         if (signal?.aborted) abort(signal.reason);
         else if (this.earlyCancels.delete(jobId)) abort("cancelled");
       });
+      // the thread is done with it; what is left is Redis's part
+      this.running.delete(jobId);
       // every progress update is in Redis before the result: the coordinator holds none back for long
       await progressWrites;
       if (!outcome.ok) return { ok: false, error: encodeError(outcome.value), progressCount };
@@ -222,19 +224,51 @@ export class RuncueWorker {
     if (this.closing) return this.closing;
     this.draining = true;
     this.closing = (async () => {
-      await this.announce();
-      await this.worker?.close();
+      // Redis may be away: nothing below waits on it for long, so a worker always stops
+      void within(this.announce(), REDIS_WAIT);
+      const workerClosed = this.worker?.close();
+      workerClosed?.catch(() => {});
+      while (this.running.size > 0) await delay(50);
+      // the last outcomes are on their way to Redis: give them a while, not for ever
+      if (!(await within(workerClosed, OUTCOME_WAIT))) {
+        await within(this.worker?.close(true), REDIS_WAIT);
+      }
       clearInterval(this.heartbeat);
       await this.threads.close();
-      await this.client
-        ?.multi()
-        .del(this.keys.worker(this.id))
-        .srem(this.keys.workers, this.id)
-        .exec()
-        .catch(() => {});
-      await Promise.allSettled([this.client?.quit(), this.subscriber?.quit()]);
+      await within(
+        this.client?.multi().del(this.keys.worker(this.id)).srem(this.keys.workers, this.id).exec(),
+        REDIS_WAIT,
+      );
+      for (const client of [this.client, this.subscriber]) {
+        if (!(await within(client?.quit(), REDIS_WAIT))) client?.disconnect();
+      }
     })();
     return this.closing;
+  }
+}
+
+/** How long a stopping worker waits for one Redis command (ms). */
+const REDIS_WAIT = 1000;
+/** How long a stopping worker waits for its last outcomes to reach Redis (ms). */
+const OUTCOME_WAIT = 5000;
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** True when `promise` settled within `ms`; a rejection counts as settled. */
+async function within(promise: Promise<unknown> | undefined, ms: number): Promise<boolean> {
+  if (!promise) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
