@@ -33,6 +33,8 @@ import {
 const MEMBERSHIP_INTERVAL = HEARTBEAT_INTERVAL / 2;
 /** After an abort, how long past `abortGrace` the worker has to report before the job is settled anyway (ms). */
 const ABORT_REPORT_MARGIN = 2000;
+/** Passes in a row a job must be missing from Redis, its outcome not arrived, before its attempt fails. */
+const MISSING_PASSES = 3;
 /** Waits between tries to add a job while Redis is away (ms). */
 const ADD_RETRY_DELAY = 500;
 
@@ -392,8 +394,8 @@ export class RedisPool implements Pool {
         )[];
         const { work } = entry.job;
         if (data == null) {
-          // finished and removed, its event maybe still on the way: judged lost only on the next pass
-          if (entry.missingPasses++ === 0) return;
+          // finished and removed, its event maybe still on the way: judged lost only after two more passes
+          if (++entry.missingPasses < MISSING_PASSES) return;
           this.settle(entry, false, new Error(messages.jobVanished(work.task, work.id, entry.id)));
           return;
         }
