@@ -12,9 +12,20 @@ export type BlockedReason =
   | "not_started"
   | "queued";
 
+/**
+ * One pending work and why it has not started, from `cue.debugBlocked()`.
+ * @example
+ * ```ts
+ * for (const { work, reason, details } of cue.debugBlocked()) console.log(work.id, reason, details);
+ * // w7 service_full service "openai": concurrency 5/5
+ * ```
+ */
 export interface BlockedWork {
+  /** The work, as `cue.get()` gives it. */
   work: Work;
+  /** Why it waits; the first of the checks it has not passed. */
   reason: BlockedReason;
+  /** The same in words, naming the task, service or pool (e.g. `concurrency 1/1`). */
   details: string;
 }
 

@@ -35,7 +35,9 @@ import { type Work, type WorkId, WorkRecord, type WorkState, WorkStore } from ".
 
 /** Filter of `cue.list()`. */
 export interface ListFilter {
+  /** Only works in this state. */
   state?: WorkState;
+  /** Only works of this task. */
   task?: string;
   /** At most this many works, oldest first. @default 100 */
   limit?: number;

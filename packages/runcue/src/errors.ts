@@ -11,7 +11,9 @@ export type TimeoutKind = "pending" | "stall" | "task";
  * progress for too long (`"stall"`), or one attempt ran too long (`"task"`).
  */
 export class TimeoutError extends Error {
+  /** Always `"TimeoutError"`. */
   override readonly name = "TimeoutError";
+  /** Which limit ran out: `"pending"` (`pendingTimeout`), `"stall"` (`stallTimeout`) or `"task"` (the task's `timeout`). */
   readonly kind: TimeoutKind;
 
   constructor(kind: TimeoutKind, message: string) {
@@ -22,6 +24,7 @@ export class TimeoutError extends Error {
 
 /** The work was cancelled by `cancel()` or by `stop({ timeout })`. */
 export class CancelledError extends Error {
+  /** Always `"CancelledError"`. */
   override readonly name = "CancelledError";
 }
 

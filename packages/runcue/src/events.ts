@@ -5,19 +5,29 @@ import type { Work, WorkRecord } from "./works.js";
 
 /** Every event of a cue and the arguments its listeners get. */
 export interface CueEvents {
+  /** `onStart`: an attempt of the work starts (each retry too). */
   start: [work: Work];
+  /** `onComplete`: the work ran and returned `result`; `duration` is its last attempt's run time in ms. */
   complete: [work: Work, result: unknown, duration: number];
+  /** `onFailure`: the work failed for good (its last attempt, or a pending or stall timeout). */
   failure: [work: Work, error: Error];
+  /** `onRetry`: an attempt failed with `error`; the next starts no sooner than `delay` ms from now. */
   retry: [work: Work, error: Error, delay: number];
+  /** `onSkip`: `isStale` found the work's output valid: completed without running. */
   skip: [work: Work];
+  /** `onProgress`: the handler called `ctx.progress(value)`; in order, before the work's final event. */
   progress: [work: Work, value: unknown];
+  /** `onPendingWarning`: the work has been pending `pendingFor` ms, longer than `pendingWarnAfter` (once per work). */
   pendingWarning: [work: Work, pendingFor: number];
+  /** `onStallWarning`: no work started, finished or was skipped for `sinceProgress` ms, longer than `stallWarnAfter`, with `pendingCount` works pending (once per stall). */
   stallWarning: [sinceProgress: number, pendingCount: number];
 }
 
+/** The name of an event: `"start"`, `"complete"`, ... (see {@link CueEvents}). */
 export type EventName = keyof CueEvents;
 /** The events about one work, which may be listened to per task. */
 export type WorkEventName = Exclude<EventName, "stallWarning">;
+/** A listener of event `E` of all works, called with that event's arguments (see {@link CueEvents}). */
 export type Listener<E extends EventName> = (...args: CueEvents[E]) => void;
 /** A work event's arguments after the work. */
 type Rest<E extends WorkEventName> = CueEvents[E] extends [Work, ...infer R] ? R : never;

@@ -1,7 +1,7 @@
 export type { BlockedReason, BlockedWork } from "./blocked.js";
 export { Cue, type ListFilter } from "./cue.js";
 export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
-export type { CueEvents } from "./events.js";
+export type { CueEvents, EventName, Listener } from "./events.js";
 export { ThreadPool, type ThreadPoolOptions } from "./executors/thread-pool.js";
 export type {
   Executor,

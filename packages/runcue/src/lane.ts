@@ -6,6 +6,7 @@ import { Place, type Work, type WorkRecord } from "./works.js";
 
 /** What `cue.priority()` callbacks get. */
 export interface PriorityContext {
+  /** The work to rank. */
   work: Work;
   /** How long the work has been pending and due, in ms. */
   waitTime: number;
@@ -13,6 +14,11 @@ export interface PriorityContext {
   queueDepth: number;
 }
 
+/**
+ * `cue.priority()`'s callback: a work's priority from 0 to 1 (clamped), higher first; a throw counts
+ * as 0.5. Asked when works are chosen, so `waitTime` grows while a work waits.
+ * @example cue.priority(({ waitTime }) => Math.min(1, 0.5 + waitTime / 60_000))
+ */
 export type PriorityFunction = (ctx: PriorityContext) => number;
 
 /** Higher priority first, then submission order. */

@@ -201,6 +201,7 @@ export function parseServiceOptions(name: string, options: unknown): ServiceSett
 export interface RetryOptions {
   /** How many attempts in all, the first run included. @default 1 */
   attempts: number;
+  /** The delays between attempts. @default { initial: 100, factor: 2, max: 30_000 } */
   backoff?: BackoffOptions;
 }
 
@@ -270,9 +271,17 @@ export interface TaskOptions<P = unknown> {
 
 /** A task run by an async function on the main thread (I/O-bound work). */
 export interface RunTaskDefinition<P = unknown, R = unknown> extends TaskOptions<P> {
+  /**
+   * The handler: its return value (or what its promise resolves to) is the work's result; a throw
+   * or a rejection fails the attempt. `ctx.signal` is aborted on cancel, timeout or stop timeout.
+   * @example run: async (work, ctx) => fetch(work.params.url, { signal: ctx.signal }).then((r) => r.text())
+   */
   run: (work: WorkInfo<P>, ctx: TaskContext) => R | Promise<R>;
+  /** Not with `run`: a task has one handler. */
   worker?: undefined;
+  /** Only for worker tasks. */
   export?: undefined;
+  /** Only for worker tasks. */
   expose?: undefined;
 }
 
@@ -289,9 +298,11 @@ export interface WorkerTaskDefinition<P = unknown> extends TaskOptions<P> {
    * @example { expose: { lookup: (key: string) => cache.get(key) } }
    */
   expose?: ExposedFunctions;
+  /** Not with `worker`: a task has one handler. */
   run?: undefined;
 }
 
+/** What `cue.task()` takes: a main-thread task (`run`) or a worker task (`worker`). */
 export type TaskDefinition<P = unknown, R = unknown> =
   | RunTaskDefinition<P, R>
   | WorkerTaskDefinition<P>;

@@ -2,7 +2,9 @@ import { messages } from "./errors.js";
 
 /** A rate limit: at most `limit` starts in any window of `interval` milliseconds. */
 export interface Rate {
+  /** At most this many starts... */
   limit: number;
+  /** ...in any window of this many ms. */
   interval: number;
 }
 

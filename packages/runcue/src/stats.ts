@@ -12,7 +12,12 @@ export interface CueStats extends StateCounts {
   /** Per service, by name; a null-prototype object, so any name is a plain key. */
   services: Record<string, ServiceStats>;
   /** The local thread pool. */
-  threads: { size: number; busy: number };
+  threads: {
+    /** Threads in the pool (the `threads` option). */
+    size: number;
+    /** Threads running a work now. */
+    busy: number;
+  };
   /** Every worker pool by name, the local one as `"local"`. */
   pools: Record<string, PoolStats>;
   /**
@@ -32,9 +37,11 @@ export interface ServiceStats {
   rate?: RateStats;
 }
 
+/** A rate-limited service's window, in `stats().services[name].rate`. */
 export interface RateStats {
   /** At most `limit` starts in any window of `interval` ms. */
   limit: number;
+  /** The window's length in ms. */
   interval: number;
   /** Starts in the window that ends now. */
   used: number;

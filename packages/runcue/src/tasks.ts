@@ -11,7 +11,10 @@ declare const taskTypes: unique symbol;
  * the task's params and result types, so `submit`, `result` and
  * `onComplete(task, ...)` know them.
  */
-export type TaskName<P = unknown, R = unknown> = string & { readonly [taskTypes]?: [P, R] };
+export type TaskName<P = unknown, R = unknown> = string & {
+  /** Types only: never present at run time. */
+  readonly [taskTypes]?: [P, R];
+};
 
 /** A task as the scheduler keeps it, after validation. */
 export interface RegisteredTask {

@@ -5,6 +5,11 @@
  * `retain`.
  */
 
+/**
+ * Where a work is in its life: `"pending"` (waiting: not ready, delayed, queued, or between
+ * attempts), `"running"`, or one final state: `"completed"` (ran, or skipped), `"failed"`,
+ * `"cancelled"`.
+ */
 export type WorkState = "pending" | "running" | "completed" | "failed" | "cancelled";
 export type FinalState = "completed" | "failed" | "cancelled";
 
@@ -14,12 +19,18 @@ declare const workTypes: unique symbol;
  * A work id: a plain string, branded with the task's params and result types
  * so that `cue.result(id)` and `cue.get(id)` know them.
  */
-export type WorkId<P = unknown, R = unknown> = string & { readonly [workTypes]?: [P, R] };
+export type WorkId<P = unknown, R = unknown> = string & {
+  /** Types only: never present at run time. */
+  readonly [workTypes]?: [P, R];
+};
 
 /** What a handler receives about the work it runs. */
 export interface WorkInfo<P = unknown> {
+  /** The work's id, as `submit` returned it. */
   readonly id: string;
+  /** The name of its task. */
   readonly task: string;
+  /** Its params: validated by the task's `params` schema when it has one, `{}` when none were given. */
   readonly params: P;
   /** 1 for the first run, 2 for the first retry, ... */
   readonly attempt: number;
@@ -35,16 +46,25 @@ export interface TaskContext {
 
 /** A snapshot of one work, as `get`, `list` and events show it. */
 export interface Work<P = unknown, R = unknown> {
+  /** The work's id, as `submit` returned it. */
   readonly id: WorkId<P, R>;
+  /** The name of its task. */
   readonly task: string;
+  /** Its own copy of the params: changing the object given to `submit` changes nothing here. */
   readonly params: P;
+  /** Where it is now: pending, running, or its final state. */
   readonly state: WorkState;
   /** Attempts started so far (0 while it waits for its first run). */
   readonly attempt: number;
+  /** When it was submitted (`Date.now()`). */
   readonly createdAt: number;
+  /** When its latest attempt started (`Date.now()`); absent until it first runs. */
   readonly startedAt?: number;
+  /** When it reached its final state, cancelled included (`Date.now()`). */
   readonly completedAt?: number;
+  /** What the handler returned, once completed (absent when skipped). */
   readonly result?: R;
+  /** Why it failed or was cancelled: the error thrown (the very object, on the main thread), a `TimeoutError` or a `CancelledError`. */
   readonly error?: Error;
   /** True when `isStale` said the output was already valid, so it never ran. */
   readonly skipped: boolean;
@@ -158,11 +178,17 @@ export class WorkRecord {
  * `completed` counts works that ran, `skipped` those `isStale` skipped.
  */
 export interface StateCounts {
+  /** Works waiting to run: not ready, delayed, queued, or between attempts. */
   pending: number;
+  /** Works running now. */
   running: number;
+  /** Works that ran and completed (skipped ones are counted apart). */
   completed: number;
+  /** Works that failed for good. */
   failed: number;
+  /** Works cancelled, by `cancel()`, a `submit` signal or `stop({ timeout })`. */
   cancelled: number;
+  /** Works that `isStale` found done already: state `"completed"`, never run. */
   skipped: number;
 }
 

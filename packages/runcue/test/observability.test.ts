@@ -52,7 +52,10 @@ describe("diagnostics channels", () => {
     await cue.result(id);
 
     expect(seen.map(({ kind }) => kind)).toEqual(["start", "finish"]);
-    const [start, finish] = seen as [{ message: WorkStartMessage }, { message: WorkFinishMessage }];
+    const [start, finish] = seen as unknown as [
+      { message: WorkStartMessage },
+      { message: WorkFinishMessage },
+    ];
     expect(start.message.cue).toBe(cue);
     expect(start.message.work).toMatchObject({ id, task: "slow", state: "running", attempt: 1 });
     expect(start.message.waitTime).toBeGreaterThanOrEqual(0);

@@ -20,8 +20,11 @@ import {
 import { assertCloneable } from "./cloneable.js";
 import type { ExecutorHost, Job, JobTask, Pool, PoolStats } from "./types.js";
 
+/** How to build a {@link ThreadPool} outside a cue (runcue-worker does). */
 export interface ThreadPoolOptions {
+  /** How many threads, each running one job at a time. */
   threads: number;
+  /** `worker_threads` resource limits for every thread, or `undefined` for Node's defaults. */
   resourceLimits: ResourceLimits | undefined;
 }
 

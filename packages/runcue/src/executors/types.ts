@@ -34,6 +34,7 @@ export interface JobTask {
 export interface Job {
   /** The work: `id`, `task`, `params` (validated), `attempt` (1 for the first run). */
   readonly work: WorkInfo;
+  /** How to run it: the task's worker module, export and exposed functions. */
   readonly task: JobTask;
   /** Aborted on cancel, task timeout and stop timeout. Made on first read. */
   readonly signal: AbortSignal;
@@ -76,9 +77,13 @@ export interface PoolStats {
 
 /** One worker process of a remote pool. */
 export interface PoolWorkerStats {
+  /** The worker process's id, unique in its pool. */
   id: string;
+  /** The machine it runs on. */
   host: string;
+  /** Threads it offers. */
   threads: number;
+  /** Threads running a job now. */
   busy: number;
 }
 

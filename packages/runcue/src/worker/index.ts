@@ -13,8 +13,11 @@
 
 /** The work a worker handler runs. */
 export interface WorkerWork<P = unknown> {
+  /** The work's id on the main thread. */
   readonly id: string;
+  /** The name of its task. */
   readonly task: string;
+  /** Its params, validated on the main thread, structured-cloned to this thread. */
   readonly params: P;
   /** 1 for the first run, 2 for the first retry, ... */
   readonly attempt: number;
@@ -27,7 +30,10 @@ export type MainFunctions<M> = {
     : never;
 };
 
-/** The second argument of a worker handler; `M` types the task's `expose` functions. */
+/**
+ * The second argument of a worker handler.
+ * @typeParam M - the task's `expose` functions (`typeof exposed`), which type `ctx.main`.
+ */
 export interface WorkerContext<M = Record<string, (...args: never[]) => unknown>> {
   /** The functions the task exposes on the main thread (the `expose` task option), over comlink. */
   readonly main: MainFunctions<M>;
@@ -41,8 +47,11 @@ const TRANSFER = Symbol.for("runcue.transfer");
 
 /** A result marked to be moved, not copied, to the main thread. */
 export interface Transfer<T> {
+  /** Marks the object as made by `transfer()`. */
   readonly [TRANSFER]: true;
+  /** What the main thread receives. */
   readonly value: T;
+  /** The buffers moved with it, detached in this thread after the return. */
   readonly transferList: readonly Transferable[];
 }
 
