@@ -162,7 +162,7 @@ function renderBlocked(state) {
   $("#blocked-info").textContent = info?.at
     ? `debugBlocked() as of ${duration(Math.max(0, state.time - info.at))} ago, took ${info.costMs.toFixed(1)} ms` +
       (info.nextIn > state.interval
-        ? `; asked again in ${duration(info.nextIn)} (kept under 2% of the main thread)`
+        ? `; asked again in ${duration(info.nextIn)} (kept under 1% of the main thread)`
         : "")
     : "";
 }
