@@ -197,15 +197,14 @@ export async function runBakery(
     );
   };
 
-  const pieOf = (work: Work) => (work.params as PieParams).pie;
-  cue.onStart((work) => {
-    if (work.task === "make_pie") {
-      inOven.add(pieOf(work));
-      clearTimeout(expiryTimers.get(pieOf(work)));
-    } else {
-      report.slicings++;
-    }
-    record("start", work.task, pieOf(work), work.task === "make_pie" ? "oven" : "knife");
+  cue.onStart(sliceApples, (work) => {
+    report.slicings++;
+    record("start", work.task, work.params.pie, "knife");
+  });
+  cue.onStart(makePie, (work) => {
+    inOven.add(work.params.pie);
+    clearTimeout(expiryTimers.get(work.params.pie));
+    record("start", work.task, work.params.pie, "oven");
   });
   cue.onComplete(sliceApples, (work, result, duration) => {
     recutOrdered.delete(work.params.pie);
@@ -221,30 +220,36 @@ export async function runBakery(
     report.bakes++;
     record("done", work.task, work.params.pie, `baked in ${Math.round(duration)} ms`);
   });
-  cue.onRetry((work, error) => {
-    record("retry", work.task, pieOf(work), error.message);
-    if (work.task === "make_pie") {
-      // Out of the oven, back to waiting: the kitchen orders a fresh cut.
-      inOven.delete(pieOf(work));
-      watchSlices(pieOf(work), 0);
-    }
+  cue.onRetry(sliceApples, (work, error) => {
+    record("retry", work.task, work.params.pie, error.message);
   });
-  cue.onSkip(async (work) => {
+  cue.onRetry(makePie, (work, error) => {
+    record("retry", work.task, work.params.pie, error.message);
+    // Out of the oven, back to waiting: the kitchen orders a fresh cut.
+    inOven.delete(work.params.pie);
+    watchSlices(work.params.pie, 0);
+  });
+  cue.onSkip(sliceApples, async (work) => {
+    const { pie } = work.params;
     report.skipped++;
-    record("skip", work.task, pieOf(work), "up to date");
-    if (work.task === "slice_apples") {
-      recutOrdered.delete(pieOf(work));
-      const slices = await readSlices(pieOf(work));
-      if (slices !== undefined && !(await isBaked(pieOf(work)))) {
-        watchSlices(pieOf(work), slices.slicedAt);
-      }
-    }
+    record("skip", work.task, pie, "up to date");
+    recutOrdered.delete(pie);
+    const slices = await readSlices(pie);
+    if (slices !== undefined && !(await isBaked(pie))) watchSlices(pie, slices.slicedAt);
   });
-  cue.onFailure((work, error) => {
-    if (work.task === "slice_apples") recutOrdered.delete(pieOf(work));
+  cue.onSkip(makePie, (work) => {
+    report.skipped++;
+    record("skip", work.task, work.params.pie, "up to date");
+  });
+  const recordFailure = (work: Work<PieParams>, error: Error) => {
     report.failed++;
-    record("failed", work.task, pieOf(work), error.message);
+    record("failed", work.task, work.params.pie, error.message);
+  };
+  cue.onFailure(sliceApples, (work, error) => {
+    recutOrdered.delete(work.params.pie);
+    recordFailure(work, error);
   });
+  cue.onFailure(makePie, recordFailure);
 
   cue.start();
   for (let index = 1; index <= options.pies; index++) {

@@ -186,10 +186,11 @@ interface StepRecord {
   lastEnd?: number;
 }
 const steps = new Map<string, StepRecord>();
-const stepOf = (work: { task: string; params: unknown }): string => {
-  const params = work.params as { level?: number };
-  return params.level === undefined ? work.task : `level ${params.level}`;
-};
+/** Tiles of a pyramid level report as "level N", the other steps by task. */
+const stepOf = ({ task, params }: { task: string; params: unknown }): string =>
+  typeof params === "object" && params !== null && "level" in params
+    ? `level ${params.level}`
+    : task;
 const record = (name: string): StepRecord => {
   let step = steps.get(name);
   if (!step) {

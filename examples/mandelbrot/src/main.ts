@@ -7,7 +7,7 @@
 import { mkdir, rm } from "node:fs/promises";
 import { isAbsolute, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Cue } from "runcue";
+import { Cue, type Work } from "runcue";
 import type { AnimateParams, AnimateResult } from "./animate.worker.ts";
 import {
   imageRecordPath,
@@ -133,12 +133,12 @@ cue.onComplete(mirror, ({ params: { col, row } }) => {
   mirrored++;
   progress.tileDone("rendered");
 });
-cue.onSkip((work) => {
-  if (work.task !== tile && work.task !== mirror) return;
-  const { col, row } = work.params as TileParams;
+const tileSkipped = ({ params: { col, row } }: Work<TileParams>) => {
   skipped.push({ col, row });
   progress.tileDone("skipped");
-});
+};
+cue.onSkip(tile, tileSkipped);
+cue.onSkip(mirror, tileSkipped);
 
 const dashboard =
   options.dashboard === undefined

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Cue, type Work } from "runcue";
+import { Cue, type TaskName, type Work } from "runcue";
 import { readJson, writeJsonAtomic } from "./artifacts.js";
 import { EmailProvider, PaymentProvider } from "./providers.js";
 
@@ -114,8 +114,8 @@ export async function runShop(
     failed: 0,
     elapsed: 0,
   };
-  const record = (event: ShopEvent["event"], work: Work, detail = "") => {
-    const order = (work.params as { orderId: string }).orderId;
+  const record = (event: ShopEvent["event"], work: Work<Order>, detail = "") => {
+    const order = work.params.orderId;
     const entry = { at: Date.now() - startedAt, event, task: work.task, order, detail };
     report.events.push(entry);
     log(entry);
@@ -174,7 +174,22 @@ export async function runShop(
     },
   });
 
-  cue.onStart((work) => record("start", work, `attempt ${work.attempt}`));
+  const orderTasks: TaskName<Order>[] = [chargePayment, sendConfirmation];
+  for (const task of orderTasks) {
+    cue.onStart(task, (work) => record("start", work, `attempt ${work.attempt}`));
+    cue.onSkip(task, (work) => {
+      report.skipped++;
+      record("skip", work, "proof on disk");
+    });
+    cue.onRetry(task, (work, error, delay) => {
+      report.retried++;
+      record("retry", work, `${error.message}; again in ${delay} ms`);
+    });
+    cue.onFailure(task, (work, error) => {
+      report.failed++;
+      record("failed", work, error.message);
+    });
+  }
   cue.onComplete(chargePayment, (work, proof, duration) => {
     report.completed++;
     record("done", work, `${proof.transactionId} in ${Math.round(duration)} ms`);
@@ -182,18 +197,6 @@ export async function runShop(
   cue.onComplete(sendConfirmation, (work, proof, duration) => {
     report.completed++;
     record("done", work, `${proof.messageId} in ${Math.round(duration)} ms`);
-  });
-  cue.onSkip((work) => {
-    report.skipped++;
-    record("skip", work, "proof on disk");
-  });
-  cue.onRetry((work, error, delay) => {
-    report.retried++;
-    record("retry", work, `${error.message}; again in ${delay} ms`);
-  });
-  cue.onFailure((work, error) => {
-    report.failed++;
-    record("failed", work, error.message);
   });
 
   cue.start();

@@ -1,6 +1,6 @@
 import { readdirSync, rmSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { Cue, type Work } from "runcue";
+import { Cue, type TaskName, type Work } from "runcue";
 import { modifiedAt, readJson, writeJsonAtomic } from "./artifacts.js";
 import type { ExtractParams } from "./extract.worker.js";
 import { documentLayout, type Manifest, type PageText, type Summary } from "./layout.js";
@@ -41,6 +41,12 @@ export interface BatchReport {
   elapsed: number;
 }
 
+/** What every task of the batch says in its params. */
+interface DocumentParams {
+  document: string;
+  page?: number;
+}
+
 interface SummarizeParams {
   document: string;
   out: string;
@@ -67,8 +73,8 @@ export async function runBatch(
     summaries: [],
     elapsed: 0,
   };
-  const record = (event: BatchEvent["event"], work: Work, detail = "") => {
-    const params = work.params as { document: string; page?: number };
+  const record = (event: BatchEvent["event"], work: Work<DocumentParams>, detail = "") => {
+    const { params } = work;
     const entry: BatchEvent = {
       at: Date.now() - startedAt,
       event,
@@ -160,8 +166,19 @@ export async function runBatch(
     },
   });
 
-  cue.onStart((work) => record("start", work));
-  const done = (work: Work, detail: string, duration: number) => {
+  const documentTasks: TaskName<DocumentParams>[] = [splitPdf, extractPage, summarize];
+  for (const task of documentTasks) {
+    cue.onStart(task, (work) => record("start", work));
+    cue.onSkip(task, (work) => {
+      count(report.skipped, work.task);
+      record("skip", work, "artifact up to date");
+    });
+    cue.onFailure(task, (work, error) => {
+      report.failed++;
+      record("failed", work, error.message);
+    });
+  }
+  const done = (work: Work<DocumentParams>, detail: string, duration: number) => {
     count(report.ran, work.task);
     record("done", work, `${detail} in ${Math.round(duration)} ms`);
   };
@@ -174,18 +191,12 @@ export async function runBatch(
   cue.onComplete(summarize, (work, result, duration) => {
     done(work, `${result.pages} pages, ${result.words} words`, duration);
   });
-  cue.onSkip((work) => {
-    count(report.skipped, work.task);
-    record("skip", work, "artifact up to date");
-  });
   // A page that cannot be read would leave its summary waiting for ever
   // (until the stall timeout): give up on that summary at once instead.
   const summaryIds = new Map<string, string>();
-  cue.onFailure((work, error) => {
-    report.failed++;
-    record("failed", work, error.message);
-    const summaryId = summaryIds.get((work.params as { document: string }).document);
-    if (work.task === "extract_page" && summaryId !== undefined) void cue.cancel(summaryId);
+  cue.onFailure(extractPage, (work) => {
+    const summaryId = summaryIds.get(work.params.document);
+    if (summaryId !== undefined) void cue.cancel(summaryId);
   });
 
   cue.start();
