@@ -20,6 +20,7 @@ import { Membership } from "./membership.js";
 import { type ParsedRedisPoolOptions, parsePoolOptions, type RedisPoolOptions } from "./options.js";
 import {
   type CancelMessage,
+  HEARTBEAT_EXPIRY,
   HEARTBEAT_INTERVAL,
   type JobData,
   type JobProgress,
@@ -73,6 +74,8 @@ export class RedisPool implements Pool {
   private membershipTimer: NodeJS.Timeout | undefined;
   private reconcileTimer: NodeJS.Timeout | undefined;
   private reconciling = false;
+  /** `performance.now()` when the live workers last could not be read (Redis away). */
+  private unsteadySince = 0;
   private readonly membership: Membership;
   private readonly inFlight = new Map<string, RemoteJob>();
   private readonly byJob = new Map<Job, RemoteJob>();
@@ -114,6 +117,10 @@ export class RedisPool implements Pool {
     const { url, ...rest } = connection;
     this.client = url ? new Redis(url, rest) : new Redis(rest);
     this.client.on("error", () => {});
+    // (re)connected: the workers' heartbeat keys may have expired meanwhile
+    this.client.on("ready", () => {
+      this.unsteadySince = performance.now();
+    });
     this.queue = new Queue(this.options.queue, {
       connection: connection as ConnectionOptions,
       prefix: this.options.prefix,
@@ -348,9 +355,14 @@ export class RedisPool implements Pool {
     if (!client) return;
     let gone: string[];
     const before = this.freeSlots();
+    if (client.status !== "ready") {
+      this.unsteadySince = performance.now();
+      return;
+    }
     try {
-      gone = (await client.status) === "ready" ? await this.membership.refresh(client) : [];
+      gone = await this.membership.refresh(client);
     } catch {
+      this.unsteadySince = performance.now();
       return;
     }
     if (gone.length) void this.reconcile();
@@ -382,8 +394,11 @@ export class RedisPool implements Pool {
         );
       }
       const replies = (await pipeline.exec()) ?? [];
+      const now = performance.now();
+      // after Redis was away, live workers need a heartbeat or two to announce themselves again
       const membershipFresh =
-        performance.now() - this.membership.refreshedAt < 3 * MEMBERSHIP_INTERVAL;
+        now - this.unsteadySince > HEARTBEAT_EXPIRY + HEARTBEAT_INTERVAL &&
+        now - this.membership.refreshedAt < 3 * MEMBERSHIP_INTERVAL;
       entries.forEach((entry, index) => {
         if (entry.phase !== "queued") return;
         const [error, fields] = replies[index] ?? [];

@@ -131,6 +131,37 @@ describe("cluster faults", () => {
     await cue.stop();
   });
 
+  test("a Redis that keeps its data and is down for longer than a heartbeat: running jobs finish, no attempt is lost or failed", async () => {
+    cluster = await startCluster({ workers: 2, threads: 1, persistent: true });
+    const cue = cluster.cue();
+    cue.service("cpu");
+    const hold = cue.task("hold", {
+      uses: "cpu",
+      worker: JOBS,
+      export: "hold",
+      pool: "farm",
+      retry: { attempts: 3 },
+    });
+    const retried: string[] = [];
+    cue.onRetry((_work, error) => retried.push((error as Error).message));
+    let started = 0;
+    cue.onStart(() => started++);
+    cue.start();
+    await waitFor("both workers", () => cue.stats().pools.farm?.size === 2);
+    const ids = Array.from({ length: 4 }, () => cue.submit(hold, { ms: 5000 }));
+    await waitFor("two jobs to run", () => started === 2);
+    await waitFor("both to reach their workers", () =>
+      cue.stats().pools.farm!.workers!.every((worker) => worker.busy === 1),
+    );
+    // down for longer than the workers' heartbeat keys live (3 s)
+    await cluster.redis.restart({ downFor: 3500 });
+    const results = await Promise.all(ids.map((id) => cue.result(id)));
+    expect(results).toHaveLength(4);
+    expect(retried).toEqual([]);
+    expect(cue.stats()).toMatchObject({ completed: 4, failed: 0 });
+    await cue.stop();
+  });
+
   test("a worker told to stop while Redis is away still exits, within seconds", async () => {
     cluster = await startCluster({ workers: 1, threads: 1 });
     const [worker] = cluster.workers;

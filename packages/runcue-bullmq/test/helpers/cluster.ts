@@ -22,11 +22,13 @@ export interface Cluster {
 export async function startCluster({
   workers = 2,
   threads = 1,
+  persistent = false,
 }: {
   workers?: number;
   threads?: number;
+  persistent?: boolean;
 } = {}): Promise<Cluster> {
-  const redis = await startRedis();
+  const redis = await startRedis({ persistent });
   const queue = `test-${process.pid}-${++queues}`;
   const started: WorkerProcess[] = [];
   const cues: Cue[] = [];

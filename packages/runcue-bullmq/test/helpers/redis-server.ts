@@ -2,17 +2,21 @@
  * A real Redis for the tests: Debian's `redis-server` (installed by .ci/run
  * when missing), started on a free loopback port with no persistence, and
  * stopped in teardown. `restart()` stops it and starts it again on the same
- * port, for the tests of a Redis that goes away mid-run.
+ * port, for the tests of a Redis that goes away mid-run (empty again, or
+ * with its data when started `persistent`).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export interface RedisServer {
   readonly port: number;
   /** `redis://127.0.0.1:<port>` */
   readonly url: string;
-  /** Stops the server (SIGKILL when `hard`), then starts it again on the same port, empty. */
+  /** Stops the server (SIGKILL when `hard`), then starts it again on the same port. */
   restart(options?: { hard?: boolean; downFor?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -27,7 +31,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function launch(port: number): Promise<ChildProcess> {
+async function launch(port: number, dataDir: string | undefined): Promise<ChildProcess> {
+  // no persistence, unless a test asks for an append-only file that survives a restart
+  const persistence = dataDir
+    ? ["--appendonly", "yes", "--appendfsync", "always", "--dir", dataDir]
+    : ["--appendonly", "no"];
   const child = spawn(
     "redis-server",
     [
@@ -37,8 +45,7 @@ async function launch(port: number): Promise<ChildProcess> {
       "127.0.0.1",
       "--save",
       "",
-      "--appendonly",
-      "no",
+      ...persistence,
       "--daemonize",
       "no",
     ],
@@ -75,19 +82,22 @@ async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<v
   await exited;
 }
 
-export async function startRedis(): Promise<RedisServer> {
+/** `persistent`: keep the data in an append-only file in a temporary folder, so a restart keeps it. */
+export async function startRedis({ persistent = false } = {}): Promise<RedisServer> {
   const port = await freePort();
-  let child = await launch(port);
+  const dataDir = persistent ? await mkdtemp(join(tmpdir(), "runcue-redis-")) : undefined;
+  let child = await launch(port, dataDir);
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     async restart({ hard = false, downFor = 0 } = {}) {
       await terminate(child, hard ? "SIGKILL" : "SIGTERM");
       if (downFor > 0) await new Promise((resolve) => setTimeout(resolve, downFor));
-      child = await launch(port);
+      child = await launch(port, dataDir);
     },
     async stop() {
       await terminate(child, "SIGTERM");
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
