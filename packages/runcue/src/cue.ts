@@ -8,12 +8,15 @@ import {
   type WorkEventName,
 } from "./events.js";
 import { ExecutorRegistry } from "./executors/registry.js";
+import { isolate } from "./isolate.js";
 import type { PriorityFunction } from "./lane.js";
 import {
   type CueOptions,
   type CueSettings,
   cueOptionsSchema,
   describeIssues,
+  type ListFilter,
+  listFilterSchema,
   parseOptions,
   parseServiceOptions,
   parseTaskDefinition,
@@ -24,24 +27,18 @@ import {
   stopOptionsSchema,
   submitOptionsSchema,
   type TaskDefinition,
+  type WaitOptions,
   type WorkCheck,
   type WorkerTaskDefinition,
+  waitOptionsSchema,
 } from "./options.js";
 import { Scheduler } from "./scheduler.js";
 import { Service } from "./services.js";
 import { type CueStats, serviceStats } from "./stats.js";
 import type { TaskName } from "./tasks.js";
-import { type Work, type WorkId, WorkRecord, type WorkState, WorkStore } from "./works.js";
+import { type Work, type WorkId, WorkRecord, WorkStore } from "./works.js";
 
-/** Filter of `cue.list()`. */
-export interface ListFilter {
-  /** Only works in this state. */
-  state?: WorkState;
-  /** Only works of this task. */
-  task?: string;
-  /** At most this many works, oldest first. @default 100 */
-  limit?: number;
-}
+export type { ListFilter } from "./options.js";
 
 /** A listener of one work event, typed from its task. */
 type TaskListener<E extends WorkEventName, P, R> = CueEvents[E] extends [Work, ...infer Rest]
@@ -72,6 +69,13 @@ export class Cue {
   private nextSeq = 1;
 
   constructor(options: CueOptions = {}) {
+    if (typeof options !== "object" || options === null || Array.isArray(options))
+      throw new Error(
+        messages.invalidOptions(
+          "Cue options",
+          `expected an object, got ${JSON.stringify(options)}`,
+        ),
+      );
     this.settings = parseOptions(cueOptionsSchema, options, "Cue options");
     this.store = new WorkStore(this.settings.retain);
     this.scheduler = new Scheduler(this.store, this.events, this.settings);
@@ -230,21 +234,36 @@ export class Cue {
     registered.executor.checkParams?.(value, registered.job);
     let priority = 0.5;
     let notBefore = 0;
+    let signal: AbortSignal | undefined;
     if (options !== undefined) {
-      const parsed = parseOptions(
-        submitOptionsSchema,
-        options,
-        `submit options for task "${task}"`,
-      );
+      const where = `submit options for task "${task}"`;
+      if (typeof options !== "object" || options === null)
+        throw new Error(messages.invalidOptions(where, `expected an object, got ${options}`));
+      const parsed = parseOptions(submitOptionsSchema, options, where);
       priority = parsed.priority;
+      signal = parsed.signal;
       if (parsed.at !== undefined) notBefore = parsed.at;
       if (parsed.delay !== undefined) notBefore = Math.max(notBefore, Date.now() + parsed.delay);
     }
     const seq = this.nextSeq++;
-    const record = new WorkRecord(`w${seq}`, task, value, seq, priority, Date.now());
+    // the work's own copy: the caller may reuse or change the object it passed
+    const record = new WorkRecord(`w${seq}`, task, isolate(value), seq, priority, Date.now());
     record.notBefore = notBefore;
     this.scheduler.add(record);
+    if (signal) this.cancelOnAbort(record, signal);
     return record.id;
+  }
+
+  /** Submit's `signal`: aborting it cancels the work; its listener goes when the work ends. */
+  private cancelOnAbort(record: WorkRecord, signal: AbortSignal): void {
+    if (signal.aborted) {
+      this.scheduler.cancel(record);
+      return;
+    }
+    const onAbort = () => this.scheduler.cancel(record);
+    signal.addEventListener("abort", onAbort, { once: true });
+    const forget = () => signal.removeEventListener("abort", onAbort);
+    this.store.whenFinished(record).then(forget, forget);
   }
 
   /** A snapshot of the work, or undefined if unknown or forgotten. */
@@ -254,12 +273,19 @@ export class Cue {
 
   /** Works in submission order, filtered. */
   list(filter: ListFilter = {}): Work[] {
-    const limit = filter.limit ?? 100;
+    if (typeof filter !== "object" || filter === null)
+      throw new Error(
+        messages.invalidOptions(
+          "cue.list() filter",
+          `expected an object { state?, task?, limit? }, got ${filter}`,
+        ),
+      );
+    const { state, task, limit } = parseOptions(listFilterSchema, filter, "cue.list() filter");
     const found: Work[] = [];
     if (limit <= 0) return found;
     for (const record of this.store.values()) {
-      if (filter.state !== undefined && record.state !== filter.state) continue;
-      if (filter.task !== undefined && record.task !== filter.task) continue;
+      if (state !== undefined && record.state !== state) continue;
+      if (task !== undefined && record.task !== task) continue;
       found.push(record.snapshot());
       if (found.length >= limit) break;
     }
@@ -281,15 +307,23 @@ export class Cue {
    * work, hence the type), rejects
    * with the error when it failed, with `CancelledError` when cancelled.
    */
-  result<P, R>(id: WorkId<P, R>): Promise<R | undefined> {
+  result<P, R>(id: WorkId<P, R>, options?: WaitOptions): Promise<R | undefined> {
+    const signal = waitSignal(options, "cue.result() options");
     const record = this.store.get(id);
     if (!record) return Promise.reject(new Error(messages.unknownWork(id)));
-    return this.store.whenFinished(record) as Promise<R | undefined>;
+    const finished = this.store.whenFinished(record) as Promise<R | undefined>;
+    return record.isFinal ? finished : untilAborted(finished, signal);
   }
 
-  /** Resolves once nothing is pending or running. */
-  idle(): Promise<void> {
-    return this.scheduler.idle();
+  /**
+   * Resolves once nothing is pending or running. With `signal`, aborting it
+   * rejects this promise with its reason; the cue goes on.
+   */
+  idle(options?: WaitOptions): Promise<void> {
+    const signal = waitSignal(options, "cue.idle() options");
+    const { pending, running } = this.store.counts;
+    const idle = this.scheduler.idle();
+    return pending === 0 && running === 0 ? idle : untilAborted(idle, signal);
   }
 
   /** Starts running work; idempotent. Work submitted before just queues. */
@@ -306,6 +340,13 @@ export class Cue {
   async stop(options: StopOptions = {}): Promise<void> {
     const { timeout } = parseOptions(stopOptionsSchema, options, "stop options");
     await this.scheduler.stop(timeout, () => this.executors.close());
+  }
+
+  /**
+   * `await using cue = new Cue()`: leaving the block awaits `stop()`.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
   }
 
   /** Asks for blocked work to be checked again now (after an artifact changed, say). */
@@ -333,4 +374,37 @@ export class Cue {
       tasks: this.events.observer.stats(this.scheduler.taskNames()),
     };
   }
+}
+
+function waitSignal(options: WaitOptions | undefined, where: string): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null)
+    throw new Error(
+      messages.invalidOptions(where, `expected an object { signal? }, got ${options}`),
+    );
+  return parseOptions(waitOptionsSchema, options, where).signal;
+}
+
+/** `promise`, or a rejection with the signal's reason once it aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) {
+    // the abandoned wait must not surface as an unhandled rejection later
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -76,6 +76,8 @@ export const messages = {
     `Stall timeout: no work made progress for ${since} ms; failing pending work ${id} of task "${task}"`,
   taskTimeout: (task: string, id: string, timeout: number) =>
     `Task timeout: work ${id} of task "${task}" ran longer than ${timeout} ms`,
+  startDuringStop: () =>
+    "cue.start() was called while a stop() is in progress: await cue.stop() first, then call start()",
   cancelled: (task: string, id: string) => `Work ${id} of task "${task}" was cancelled`,
   stoppedWhileRunning: (task: string, id: string, timeout: number) =>
     `Work ${id} of task "${task}" was cancelled: still running when stop() timed out after ${timeout} ms`,

@@ -4,7 +4,7 @@ import type { Events } from "./events.js";
 import { retryDelay } from "./options.js";
 import type { RegisteredTask } from "./tasks.js";
 import type { Watch } from "./watch.js";
-import type { WorkRecord, WorkStore } from "./works.js";
+import { Place, type WorkRecord, type WorkStore } from "./works.js";
 
 /** What finishing needs from the scheduler. */
 export interface FinisherHooks {
@@ -14,6 +14,8 @@ export interface FinisherHooks {
   unblocked(): void;
   /** A slot came free: decide what runs, synchronously. */
   pump(): void;
+  /** A pending work ended where it waited (`place`): its entry there can go. */
+  departed(record: WorkRecord, place: Place): void;
 }
 
 const monotonicNow = () => performance.now();
@@ -97,6 +99,7 @@ export class Finisher {
   /** `isStale` said the output is valid: completed without running. */
   skip(record: WorkRecord): void {
     if (!this.store.finish(record, "completed", Date.now(), { skipped: true })) return;
+    this.watch.leave(record);
     this.watch.progressMade();
     this.events.emitWork("skip", record);
     this.afterFinish();
@@ -125,7 +128,10 @@ export class Finisher {
    * (a pending or stall timeout, `runTime` undefined).
    */
   fail(record: WorkRecord, error: Error, runTime?: number): void {
+    const place = record.place;
     if (!this.store.finish(record, "failed", Date.now(), { error })) return;
+    this.watch.leave(record);
+    if (place !== Place.None) this.hooks.departed(record, place);
     this.events.emitWork("failure", record, error);
     this.events.observer.failed(record, error, runTime, false);
     this.afterFinish();
@@ -135,10 +141,17 @@ export class Finisher {
   cancel(record: WorkRecord): boolean {
     if (record.isFinal) return false;
     const error = new CancelledError(messages.cancelled(record.task, record.id));
+    const place = record.state === "pending" ? record.place : Place.None;
     const attempt = record.execution;
     const endsAttempt = attempt?.decide() === true;
-    if (endsAttempt) attempt!.abort(error);
+    if (endsAttempt) {
+      // decided: its task timeout has nothing left to decide, and must not hold the process
+      clearTimeout(attempt!.timer);
+      attempt!.abort(error);
+    }
     this.store.finish(record, "cancelled", Date.now(), { error });
+    this.watch.leave(record);
+    if (place !== Place.None) this.hooks.departed(record, place);
     // a running work's attempt ends here; a pending one never started, so tracers have nothing to end
     if (endsAttempt) {
       this.events.observer.failed(record, error, Date.now() - record.startedAt!, false);
@@ -151,6 +164,8 @@ export class Finisher {
   cancelRunning(timeout: number): void {
     for (const attempt of this.running) {
       if (!attempt.decide()) continue;
+      // the process may exit once stop() returns, even if this handler never does
+      clearTimeout(attempt.timer);
       const { record } = attempt;
       const error = new CancelledError(
         messages.stoppedWhileRunning(record.task, record.id, timeout),

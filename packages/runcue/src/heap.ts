@@ -47,6 +47,11 @@ export class Heap<T> {
     return top;
   }
 
+  /** Keeps only the items `keep` accepts, in heap order again (O(n log n)). */
+  retain(keep: (item: T) => boolean): void {
+    for (const item of this.items.splice(0)) if (keep(item)) this.push(item);
+  }
+
   /** Removes every item, handing each to `visit` (in no particular order). */
   drain(visit: (item: T) => void): void {
     const items = this.items.splice(0);

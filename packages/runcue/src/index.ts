@@ -32,6 +32,7 @@ export type {
   SubmitOptions,
   TaskDefinition,
   TaskOptions,
+  WaitOptions,
   WorkCheck,
   WorkerTaskDefinition,
 } from "./options.js";

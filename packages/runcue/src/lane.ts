@@ -63,6 +63,8 @@ export class Lane {
   waiting: WorkRecord[] = [];
   /** Earliest `nextCheckAt` among `waiting`. */
   nextDueAt = Number.POSITIVE_INFINITY;
+  /** Works that left this lane's lists without being taken (cancelled, timed out). */
+  private departed = 0;
 
   constructor(
     readonly service: Service | undefined,
@@ -80,6 +82,25 @@ export class Lane {
   /** True when works wait for room (some may be cancelled; see `head`). */
   get hasQueued(): boolean {
     return this.queue.size > 0 || this.rankedHead < this.ranked.length;
+  }
+
+  /**
+   * A work of this lane ended while pending. Its entry is dropped lazily, but
+   * once departed works are half of what the lane holds, the lists are
+   * compacted, so cancelled works do not stay in memory until they reach the
+   * head (200,000 cancelled pending works held 150 MB that way).
+   */
+  departedWhilePending(): void {
+    this.departed++;
+    const held = this.queue.size + (this.ranked.length - this.rankedHead) + this.waiting.length;
+    if (this.departed < 64 || this.departed * 2 < held) return;
+    this.queue.retain(isQueued);
+    this.ranked = this.ranked.slice(this.rankedHead).filter(isQueued);
+    this.rankedHead = 0;
+    this.waiting = this.waiting.filter(
+      (record) => record.state === "pending" && record.place === Place.Waiting,
+    );
+    this.departed = 0;
   }
 
   /** A work that passed its checks waits here for room. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { messages } from "./errors.js";
 import type { ExposedFunctions, Pool } from "./executors/types.js";
 import { parseRate, type Rate } from "./rate.js";
-import type { TaskContext, WorkInfo } from "./works.js";
+import type { TaskContext, WorkInfo, WorkState } from "./works.js";
 
 /** The longest delay Node's timers accept (ms); longer ones fire at once. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
@@ -359,7 +359,18 @@ export interface SubmitOptions {
   delay?: number;
   /** Do not consider the work before this `Date.now()` timestamp. */
   at?: number;
+  /**
+   * Aborting it cancels the work, as `cue.cancel(id)` does; an already-aborted
+   * signal cancels it at once.
+   * @example cue.submit("fetch", { url }, { signal: AbortSignal.timeout(60_000) })
+   */
+  signal?: AbortSignal;
 }
+
+const abortSignal = z.custom<AbortSignal>(
+  (value) => value instanceof AbortSignal,
+  "expected an AbortSignal",
+);
 
 export const submitOptionsSchema = z
   .object({
@@ -367,6 +378,44 @@ export const submitOptionsSchema = z
     // delay and at may lie any time ahead: the scheduler's alarm waits in steps
     delay: z.number().finite().nonnegative().optional(),
     at: z.number().finite().optional(),
+    signal: abortSignal.optional(),
+  })
+  .strict();
+
+/** Options of `cue.result(id, options)` and `cue.idle(options)`. */
+export interface WaitOptions {
+  /**
+   * Stops the waiting, not the work: the promise rejects with the signal's
+   * reason and the work goes on. A wait that has nothing to wait for (the work
+   * is final, the cue idle) resolves even with an aborted signal.
+   */
+  signal?: AbortSignal;
+}
+
+export const waitOptionsSchema = z.object({ signal: abortSignal.optional() }).strict();
+
+/** Filter of `cue.list()`. */
+export interface ListFilter {
+  /** Only works in this state. */
+  state?: WorkState;
+  /** Only works of this task. */
+  task?: string;
+  /** At most this many works, oldest first. @default 100 */
+  limit?: number;
+}
+
+export const WORK_STATES = ["pending", "running", "completed", "failed", "cancelled"] as const;
+
+export const listFilterSchema = z
+  .object({
+    state: z
+      .enum(WORK_STATES, {
+        error: (issue) =>
+          `got ${JSON.stringify(issue.input)}, expected one of ${WORK_STATES.map((state) => `"${state}"`).join(", ")}`,
+      })
+      .optional(),
+    task: z.string().optional(),
+    limit: z.number().int().nonnegative().default(100),
   })
   .strict();
 

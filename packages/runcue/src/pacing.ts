@@ -38,7 +38,8 @@ export class CostSpacing {
 
 /**
  * Timed re-check passes scan every blocked work, so they are spaced by this
- * fraction of pollInterval; each work's back-off is capped at the rest.
+ * fraction of pollInterval at least; each work's back-off is capped so that,
+ * with a pass's spacing on top, it is asked at least every maxPollInterval.
  */
 const TIMED_PASS_SPACING = 0.2;
 
@@ -46,10 +47,15 @@ const TIMED_PASS_SPACING = 0.2;
 export const FORCED_PASS_COST_FACTOR = 10;
 
 /**
- * When not-ready work is asked again. Each work backs off on its own (1, 2,
- * 4 … ms, capped at 80% of pollInterval) and timed passes over all of it are
- * spaced by at least 20% of pollInterval, so each is asked at least every
- * pollInterval; a finish forces a pass, spaced by ten times the last one's cost.
+ * When not-ready work is asked again. Each work backs off on its own: first
+ * after pollInterval, then twice as long each time it answers "not ready"
+ * again, capped so it is still asked at least every maxPollInterval. Timed
+ * passes over all of it are spaced by at least 20% of pollInterval; a finish
+ * forces a pass, spaced by ten times the last one's cost.
+ *
+ * 100,000 works that stay not ready cost 100,000 checks per maxPollInterval
+ * (a second by default), not per pollInterval: the issue-11 figure was 7-12%
+ * of a core at the old 50 ms floor.
  */
 export class RecheckPacing {
   private readonly maxBackoff: number;
@@ -57,15 +63,19 @@ export class RecheckPacing {
   private lastTimedPassAt = Number.NEGATIVE_INFINITY;
   readonly forced: CostSpacing;
 
-  constructor(pollInterval: number) {
-    this.maxBackoff = pollInterval * (1 - TIMED_PASS_SPACING);
+  constructor(
+    private readonly pollInterval: number,
+    maxPollInterval: number = pollInterval,
+  ) {
     this.timedPassSpacing = pollInterval * TIMED_PASS_SPACING;
+    this.maxBackoff = Math.max(pollInterval, maxPollInterval) - this.timedPassSpacing;
     this.forced = new CostSpacing(FORCED_PASS_COST_FACTOR, pollInterval);
   }
 
   /** When a work that answered "not ready" `notReadyCount` times in a row is asked again. */
   nextCheckAt(notReadyCount: number, now: number): number {
-    return now + Math.min(this.maxBackoff, 1 << Math.min(notReadyCount - 1, 20));
+    const backoff = this.pollInterval * 2 ** Math.min(Math.max(notReadyCount - 1, 0), 30);
+    return now + Math.min(this.maxBackoff, backoff);
   }
 
   /** A timed pass started at `now`. */

@@ -49,7 +49,10 @@ const RATE_TEXT = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)?\s*([a-z]+)?\s*$/i;
 export function parseRate(text: string | Rate, service?: string): Rate {
   if (typeof text === "object" && text !== null) {
     const { limit, interval } = text;
-    if (isValidRate(limit, interval)) return { limit, interval };
+    const onlyLimitAndInterval = Object.keys(text).every(
+      (key) => key === "limit" || key === "interval",
+    );
+    if (onlyLimitAndInterval && isValidRate(limit, interval)) return { limit, interval };
     throw new Error(messages.invalidRate(text, service));
   }
   const match = typeof text === "string" ? RATE_TEXT.exec(text) : null;

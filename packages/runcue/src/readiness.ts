@@ -64,8 +64,9 @@ export class Readiness {
     private readonly tasks: ReadonlyMap<string, RegisteredTask>,
     private readonly pollInterval: number,
     private readonly hooks: ReadinessHooks,
+    maxPollInterval: number = pollInterval,
   ) {
-    this.pacing = new RecheckPacing(pollInterval);
+    this.pacing = new RecheckPacing(pollInterval, maxPollInterval);
     this.rankSpacing = new CostSpacing(FORCED_PASS_COST_FACTOR, pollInterval);
   }
 

@@ -33,6 +33,7 @@ export class Scheduler {
   /** One lane per service × executor, in the order they were first used. */
   private readonly lanes: Lane[] = [];
   private readonly delayed = new Heap<WorkRecord>(byNotBefore);
+  private delayedDeparted = 0;
   /** Due works not yet checked, in the order they became due. */
   private incoming: WorkRecord[] = [];
   private incomingHead = 0;
@@ -58,12 +59,17 @@ export class Scheduler {
     private readonly events: Events,
     settings: CueSettings,
   ) {
-    this.readiness = new Readiness(this.tasks, settings.pollInterval, {
-      skip: (record) => this.finisher.skip(record),
-      start: (record, task) => this.startWork(record, task),
-      schedulePump: () => this.schedulePump(),
-      wakeAt: (at) => this.wakeAt(at),
-    });
+    this.readiness = new Readiness(
+      this.tasks,
+      settings.pollInterval,
+      {
+        skip: (record) => this.finisher.skip(record),
+        start: (record, task) => this.startWork(record, task),
+        schedulePump: () => this.schedulePump(),
+        wakeAt: (at) => this.wakeAt(at),
+      },
+      settings.maxPollInterval,
+    );
     this.watch = new Watch(settings, {
       pendingCount: () => this.store.counts.pending,
       pendingWorks: () => [...this.store.values()].filter((record) => record.state === "pending"),
@@ -85,6 +91,7 @@ export class Scheduler {
       retry: (record) => this.place(record),
       unblocked: () => this.readiness.afterFinish(this.lanes),
       pump: () => this.pump(),
+      departed: (record, place) => this.departed(record, place),
     });
   }
 
@@ -154,6 +161,19 @@ export class Scheduler {
     this.enqueue(record);
   }
 
+  /** A pending work ended where it waited: compact that list once half of it is gone. */
+  private departed(record: WorkRecord, place: Place): void {
+    if (place !== Place.Delayed) {
+      this.tasks.get(record.task)?.lane.departedWhilePending();
+      return;
+    }
+    this.delayedDeparted++;
+    if (this.delayedDeparted >= 64 && this.delayedDeparted * 2 >= this.delayed.size) {
+      this.delayed.retain((work) => work.state === "pending" && work.place === Place.Delayed);
+      this.delayedDeparted = 0;
+    }
+  }
+
   private enqueue(record: WorkRecord): void {
     record.place = Place.Incoming;
     record.pendingSince = Date.now();
@@ -165,9 +185,11 @@ export class Scheduler {
 
   // ── start and stop ──────────────────────────────────────────────────
 
-  /** Starts scheduling; false when it was started already. */
+  /** Starts scheduling; false when it was started already. Throws while a stop() is in progress. */
   start(): boolean {
-    if (this.started && !this.stopping) return false;
+    // resuming here would be undone when the stop finishes: the caller must await it
+    if (this.stopping) throw new Error(messages.startDuringStop());
+    if (this.started) return false;
     this.started = true;
     this.stopping = false;
     this.readiness.force();
@@ -246,8 +268,9 @@ export class Scheduler {
 
   private pumpOnce(): void {
     this.promoteDelayed(Date.now());
-    this.checkIncoming();
+    // the pass first: works due just now get their first check below, not a second one at once
     this.readiness.runPass(this.lanes);
+    this.checkIncoming();
     const now = monotonicNow();
     const byCallback = this.priority !== undefined;
     if (byCallback) this.rank(now);
@@ -316,6 +339,7 @@ export class Scheduler {
     const { service } = task;
     service?.take();
     this.store.markRunning(record, Date.now());
+    this.watch.leave(record);
     this.watch.progressMade();
     const attempt = new Attempt(record, task.job, task.executor, this.finisher.attemptHooks);
     this.finisher.track(attempt, task.timeout);
@@ -360,6 +384,8 @@ export class Scheduler {
       wakeAt = Math.min(wakeAt, this.readiness.nextPassAt(lane, now));
     }
     if (wakeAt !== Number.POSITIVE_INFINITY) this.wakeAt(wakeAt);
+    // nothing pending, nothing to wake for: an idle cue holds no timer
+    else if (this.store.counts.pending === 0) this.wakeAlarm.clear();
   }
 
   private wakeAt(at: number): void {

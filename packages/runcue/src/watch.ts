@@ -22,12 +22,20 @@ export interface WatchActions {
 /**
  * Pending and stall warnings and timeouts, on one alarm. Pending works are
  * kept in the order they became due, so each check looks only at the oldest
- * ones; nothing is kept when no pending option is set.
+ * ones; nothing is kept when no pending option is set. A work leaves the list
+ * the moment it stops being pending (it starts, or ends without running), so
+ * the watch never holds a finished work: `retain` alone decides how many the
+ * cue keeps. With nothing pending the alarm is off, so an idle cue holds no
+ * timer.
  */
 export class Watch {
-  private readonly order: WorkRecord[] = [];
+  /** Pending works in the order they became due; a hole where one has left. */
+  private order: Array<WorkRecord | undefined> = [];
   /** The `pendingSince` of each entry: a retried work comes again with a later one. */
-  private readonly since: number[] = [];
+  private since: number[] = [];
+  /** The absolute slot of `order[0]` (slots stay valid across compaction). */
+  private base = 0;
+  private holes = 0;
   private timeoutHead = 0;
   private warnHead = 0;
   private lastProgressAt: number;
@@ -69,22 +77,70 @@ export class Watch {
   /** Any work started, completed, failed or was skipped. */
   progressMade(): void {
     this.lastProgressAt = this.now();
+    if (!this.stallWarned) return;
+    // a stall that ends and comes back is a new stall: its warning is armed again
     this.stallWarned = false;
+    this.arm();
   }
 
   /** A work became pending and due. */
   add(record: WorkRecord): void {
     const { pendingWarnAfter, pendingTimeout } = this.settings;
     if (pendingWarnAfter !== undefined || pendingTimeout !== undefined) {
+      if (record.watchSlot >= 0) this.leave(record);
+      record.watchSlot = this.base + this.order.length;
       this.order.push(record);
       this.since.push(record.pendingSince);
     }
     if (this.enabled && !this.alarm.isSet) this.arm();
   }
 
+  /** The work is no longer pending (it started, or ended without running). */
+  leave(record: WorkRecord): void {
+    if (record.watchSlot >= 0) {
+      const index = record.watchSlot - this.base;
+      if (this.order[index] === record) {
+        this.order[index] = undefined;
+        this.holes++;
+      }
+      record.watchSlot = -1;
+      if (this.holes > 64 && this.holes * 2 > this.order.length) this.dropHoles();
+    }
+    if (this.actions.pendingCount() === 0) this.alarm.clear();
+  }
+
+  /** Compacts the list, so finished works leave no trace and slots stay dense. */
+  private dropHoles(): void {
+    const order: Array<WorkRecord | undefined> = [];
+    const since: number[] = [];
+    const base = this.base + this.order.length;
+    let warnHead = -1;
+    let timeoutHead = -1;
+    for (let index = 0; index < this.order.length; index++) {
+      const record = this.order[index];
+      if (record === undefined) continue;
+      if (warnHead < 0 && index >= this.warnHead) warnHead = order.length;
+      if (timeoutHead < 0 && index >= this.timeoutHead) timeoutHead = order.length;
+      record.watchSlot = base + order.length;
+      order.push(record);
+      since.push(this.since[index]!);
+    }
+    this.order = order;
+    this.since = since;
+    this.base = base;
+    this.holes = 0;
+    this.warnHead = warnHead < 0 ? order.length : warnHead;
+    this.timeoutHead = timeoutHead < 0 ? order.length : timeoutHead;
+  }
+
   private arm(): void {
     const { pendingWarnAfter, pendingTimeout, stallWarnAfter, stallTimeout } = this.settings;
     if (!this.running) return;
+    if (this.actions.pendingCount() === 0) {
+      // nothing pending: nothing to warn about or time out, and no timer held
+      this.alarm.clear();
+      return;
+    }
     let at = Number.POSITIVE_INFINITY;
     if (this.actions.pendingCount() > 0) {
       if (stallTimeout !== undefined) at = Math.min(at, this.lastProgressAt + stallTimeout);
@@ -107,8 +163,11 @@ export class Watch {
   private oldestLive(forWarning: boolean): number {
     let index = forWarning ? this.warnHead : this.timeoutHead;
     while (index < this.order.length) {
-      const record = this.order[index]!;
-      const current = record.state === "pending" && record.pendingSince === this.since[index];
+      const record = this.order[index];
+      const current =
+        record !== undefined &&
+        record.state === "pending" &&
+        record.pendingSince === this.since[index];
       if (current && !(forWarning && record.warnedPending)) break;
       index++;
     }
@@ -124,8 +183,13 @@ export class Watch {
       this.settings.pendingTimeout === undefined ? Number.POSITIVE_INFINITY : this.timeoutHead,
     );
     if (Number.isFinite(consumed) && consumed > 1024 && consumed * 2 > this.order.length) {
+      for (const record of this.order.slice(0, consumed)) {
+        if (record === undefined) this.holes--;
+        else if (record.watchSlot - this.base < consumed) record.watchSlot = -1;
+      }
       this.order.splice(0, consumed);
       this.since.splice(0, consumed);
+      this.base += consumed;
       this.warnHead -= consumed;
       this.timeoutHead -= consumed;
     }

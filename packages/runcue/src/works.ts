@@ -5,6 +5,8 @@
  * `retain`.
  */
 
+import { isolate } from "./isolate.js";
+
 /**
  * Where a work is in its life: `"pending"` (waiting: not ready, delayed, queued, or between
  * attempts), `"running"`, or one final state: `"completed"` (ran, or skipped), `"failed"`,
@@ -92,6 +94,8 @@ export interface Execution {
   /** Claims the work's outcome: true the first time, for a cancel, timeout or stop. */
   decide(): boolean;
   abort(reason: Error): boolean;
+  /** Its task timeout, cleared once the outcome is decided. */
+  timer?: NodeJS.Timeout | undefined;
 }
 
 interface ResultWaiter {
@@ -123,6 +127,8 @@ export class WorkRecord {
   /** Monotonic time of the next timed re-check while not ready. */
   nextCheckAt = 0;
   warnedPending = false;
+  /** Its place in the watch's list of pending works (-1: not there), so it leaves in O(1). */
+  watchSlot = -1;
   private infoView: WorkInfo | undefined = undefined;
   /** The attempt in flight while running. */
   execution: Execution | undefined = undefined;
@@ -151,7 +157,7 @@ export class WorkRecord {
     } = {
       id: this.id,
       task: this.task,
-      params: this.params,
+      params: undefined,
       state: this.state,
       attempt: this.attempt,
       createdAt: this.createdAt,
@@ -161,6 +167,25 @@ export class WorkRecord {
     if (this.completedAt !== undefined) work.completedAt = this.completedAt;
     if (this.state === "completed" && !this.skipped) work.result = this.result;
     if (this.error !== undefined) work.error = this.error;
+    // a copy, made when first read: writing into a snapshot never reaches the work
+    const params = this.params;
+    let copy: unknown;
+    let copied = false;
+    Object.defineProperty(work, "params", {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!copied) {
+          copy = isolate(params);
+          copied = true;
+        }
+        return copy;
+      },
+      set: (value: unknown) => {
+        copy = value;
+        copied = true;
+      },
+    });
     return work;
   }
 

@@ -2,10 +2,17 @@ import { describe, expect, test } from "vitest";
 import { CostSpacing, RecheckPacing } from "../../src/pacing.js";
 
 describe("RecheckPacing (pure: every time is passed in)", () => {
-  test("a not-ready work backs off 1, 2, 4 ... ms, capped at 80% of pollInterval", () => {
-    const pacing = new RecheckPacing(50);
-    const gaps = [1, 2, 3, 4, 5, 6, 7, 30].map((count) => pacing.nextCheckAt(count, 1_000) - 1_000);
-    expect(gaps).toEqual([1, 2, 4, 8, 16, 32, 40, 40]);
+  test("a not-ready work is first asked again after pollInterval, then twice as long each time, up to maxPollInterval less a pass's spacing", () => {
+    const pacing = new RecheckPacing(50, 1_000);
+    const gaps = [1, 2, 3, 4, 5, 6, 30, 10_000].map(
+      (count) => pacing.nextCheckAt(count, 1_000) - 1_000,
+    );
+    expect(gaps).toEqual([50, 100, 200, 400, 800, 990, 990, 990]);
+  });
+
+  test("with maxPollInterval equal to pollInterval the gap stays below pollInterval", () => {
+    const pacing = new RecheckPacing(50, 50);
+    expect([1, 2, 9].map((count) => pacing.nextCheckAt(count, 0))).toEqual([40, 40, 40]);
   });
 
   test("timed passes are spaced by 20% of pollInterval and never in the past", () => {

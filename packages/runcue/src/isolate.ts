@@ -1,0 +1,80 @@
+/**
+ * A work keeps its own params (the contract's "isolated params"): `submit`
+ * copies what it is given, and every snapshot (`get()`, `list()`, events)
+ * hands out a copy, so neither the caller reusing an object nor someone
+ * writing into a snapshot changes what the checks and the handler see.
+ */
+
+/** Plain data: primitives, plain objects and arrays of them, typed arrays, dates. */
+function isPlainData(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== "object") {
+    return typeof value !== "function" && typeof value !== "symbol";
+  }
+  if (depth > 32) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
+  if (ArrayBuffer.isView(value) || value instanceof Date) return true;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  for (const key in value as Record<string, unknown>) {
+    if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
+}
+
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  // "__proto__" must stay an own key, not set the copy's prototype
+  if (key === "__proto__") {
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else target[key] = value;
+}
+
+/**
+ * Copies plain objects, arrays, Maps, Sets, dates and typed arrays; keeps
+ * functions and class instances as they are (a main-thread handler may be
+ * given a client object on purpose, and a copy would lose its methods).
+ */
+function copyKeepingInstances(value: unknown, seen: Map<object, unknown>): unknown {
+  if (value === null || typeof value !== "object") return value;
+  const known = seen.get(value);
+  if (known !== undefined) return known;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const item of value) copy.push(copyKeepingInstances(item, seen));
+    return copy;
+  }
+  if (value instanceof Map) {
+    const copy = new Map();
+    seen.set(value, copy);
+    for (const [key, item] of value) copy.set(key, copyKeepingInstances(item, seen));
+    return copy;
+  }
+  if (value instanceof Set) {
+    const copy = new Set();
+    seen.set(value, copy);
+    for (const item of value) copy.add(copyKeepingInstances(item, seen));
+    return copy;
+  }
+  if (value instanceof Date) return new Date(value.getTime());
+  if (ArrayBuffer.isView(value)) return structuredClone(value);
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const copy: Record<string, unknown> = prototype === null ? Object.create(null) : {};
+  seen.set(value, copy);
+  for (const key of Object.keys(value)) {
+    setOwn(copy, key, copyKeepingInstances((value as Record<string, unknown>)[key], seen));
+  }
+  return copy;
+}
+
+/** A copy of `params` that shares nothing mutable with it (but functions and class instances). */
+export function isolate<T>(params: T): T {
+  if (params === null || typeof params !== "object") return params;
+  if (isPlainData(params, 0)) return structuredClone(params);
+  return copyKeepingInstances(params, new Map()) as T;
+}
