@@ -11,7 +11,7 @@ import type {
   SimulationSummary,
   Snapshot,
   StallReport,
-} from "./simulation.js";
+} from "./report.js";
 
 /** Where output goes; process.stdout / process.stderr in the CLI. */
 export interface OutputStream {

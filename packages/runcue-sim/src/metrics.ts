@@ -3,6 +3,9 @@
  * the library: every start and finish is timed here from runcue's events with a sub-millisecond
  * clock, and limit violations are counted from those times alone.
  */
+import type { StateCounts, WorkState } from "runcue";
+import type { SimulationOptions } from "./options.js";
+import type { ServiceSummary, SimulationSummary, Snapshot, StallReport } from "./report.js";
 
 /** The limits a service was given, as the simulator checks them. */
 export interface ServiceLimits {
@@ -272,4 +275,135 @@ export class Metrics {
     record.openAttemptStart = undefined;
     this.services.get(record.service)!.running--;
   }
+}
+
+const round = (value: number, places = 1) => {
+  const scale = 10 ** places;
+  return Math.round(value * scale) / scale;
+};
+
+/** What a live snapshot needs besides the metrics. */
+export interface SnapshotInput {
+  /** Works the scenario submits in a full run. */
+  total: number;
+  services: readonly string[];
+  options: SimulationOptions;
+  rate: { limit: number; interval: number } | undefined;
+}
+
+/** The live numbers of a run, for the display. */
+export function snapshotOf(metrics: Metrics, input: SnapshotInput): Snapshot {
+  const { options, rate } = input;
+  const outcomes = metrics.outcomeCounts();
+  return {
+    elapsed: metrics.elapsed(),
+    total: input.total,
+    submitted: metrics.submitted,
+    completed: outcomes.completed,
+    failed: outcomes.failed,
+    skipped: outcomes.skipped,
+    services: input.services.map((name) => {
+      const counts = metrics.serviceCounts(name);
+      const window = rate?.interval ?? 1000;
+      return {
+        name,
+        running: counts.running,
+        concurrent: options.concurrent,
+        ...(rate ? { rate } : {}),
+        recentStarts: metrics.recentStarts(name, window),
+        window,
+        completed: counts.completed,
+        failed: counts.failed,
+        skipped: counts.skipped,
+      };
+    }),
+  };
+}
+
+/** What the summary needs besides the metrics. */
+export interface SummaryInput {
+  options: SimulationOptions;
+  services: readonly string[];
+  limits: Record<string, ServiceLimits>;
+  stoppedBy: SimulationSummary["stopped_by"];
+  stalls: StallReport[];
+  stallTimeout: number;
+  /** The library's state of a work the simulator saw no final event of. */
+  stateOf(id: string): WorkState | undefined;
+  /** `cue.stats()` at the end. */
+  libraryStats: StateCounts;
+}
+
+/** The one summary of a finished run, from the simulator's own timings and counts. */
+export function summarize(metrics: Metrics, input: SummaryInput): SimulationSummary {
+  const { options } = input;
+  const wall = metrics.elapsed();
+  const outcomes = metrics.outcomeCounts();
+  let pending = 0;
+  let cancelled = 0;
+  for (const id of metrics.unfinished()) {
+    const state = input.stateOf(id);
+    if (state === "pending" || state === "running") pending++;
+    else cancelled++;
+  }
+  const found = metrics.violations(input.limits);
+  const services: Record<string, ServiceSummary> = {};
+  let violations = 0;
+  let retries = 0;
+  for (const name of input.services) {
+    const counts = metrics.serviceCounts(name);
+    const checked = found[name]!;
+    violations += checked.rate + checked.concurrency;
+    retries += counts.retries;
+    services[name] = {
+      concurrent: options.concurrent,
+      ...(options.rateLimit === undefined ? {} : { rate: options.rateLimit }),
+      starts: counts.starts,
+      completed: counts.completed,
+      failed: counts.failed,
+      skipped: counts.skipped,
+      retries: counts.retries,
+      max_running: checked.maxRunning,
+      rate_violations: checked.rate,
+      concurrency_violations: checked.concurrency,
+      ...(checked.closestWindow === undefined
+        ? {}
+        : { closest_window_ms: round(checked.closestWindow, 3) }),
+    };
+  }
+  const latency = metrics.latencyPercentiles();
+  const { libraryStats } = input;
+  return {
+    scenario: options.scenario,
+    seed: options.seed,
+    count: options.count,
+    cpu: options.cpu,
+    submitted: metrics.submitted,
+    completed: outcomes.completed,
+    failed: outcomes.failed,
+    skipped: outcomes.skipped,
+    cancelled,
+    pending,
+    violations,
+    timing_slack_ms: timingSlack,
+    wall_ms: Math.round(wall),
+    throughput: wall > 0 ? round((outcomes.completed * 1000) / wall) : 0,
+    retries,
+    stopped_by: input.stoppedBy,
+    stalled: outcomes.stallFailures > 0,
+    stall_failures: outcomes.stallFailures,
+    stalls: input.stalls,
+    stall_timeout_ms: Math.round(input.stallTimeout),
+    ...(latency ? { latency_ms: latency } : {}),
+    services,
+    tasks: metrics.taskCounts(),
+    runcue_stats: {
+      pending: libraryStats.pending,
+      running: libraryStats.running,
+      completed: libraryStats.completed,
+      failed: libraryStats.failed,
+      cancelled: libraryStats.cancelled,
+      skipped: libraryStats.skipped,
+    },
+  };
 }

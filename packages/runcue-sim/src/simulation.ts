@@ -1,73 +1,30 @@
-import { Cue, parseRate, type StateCounts, TimeoutError, type WorkInfo } from "runcue";
+import { Cue, parseRate, TimeoutError, type WorkInfo } from "runcue";
 import { cpuWorkerUrl, simulateWithTimer } from "./handlers.js";
-import { Metrics, type ServiceLimits, timingSlack } from "./metrics.js";
+import { Metrics, type ServiceLimits, snapshotOf, summarize } from "./metrics.js";
 import {
   attemptsPerWork,
   defaultStallTimeout,
   resolveOptions,
   type SimulationOptions,
 } from "./options.js";
-import { type ItemCheck, type ScenarioContext, scenarios } from "./scenarios/index.js";
+import type { EventLogEntry, SimulationSummary, Snapshot, StallReport } from "./report.js";
+import {
+  type ItemCheck,
+  type Scenario,
+  type ScenarioContext,
+  scenarios,
+} from "./scenarios/index.js";
 import { type SimulatedWork, Workload } from "./workload.js";
 
-/** One line of the event log (`-v`). */
-export interface EventLogEntry {
-  /** `Date.now()` when it happened. */
-  time: number;
-  /** ms since the run began. */
-  elapsed: number;
-  event: string;
-  task: string;
-  /** runcue's work id, or `-` for something that is not one work's. */
-  workId: string;
-  details: string;
-}
-
-/** One work that `debugBlocked()` reported during a stall. */
-export interface BlockedWork {
-  work_id: string;
-  task: string;
-  item: string;
-  reason: string;
-  /** runcue's words. */
-  details: string;
-  /** The scenario's words: the artifacts a not-ready work waits for. */
-  waiting_for?: string;
-}
-
-/** What the simulator saw when runcue warned of a stall. */
-export interface StallReport {
-  /** ms since the last progress. */
-  since_progress_ms: number;
-  pending: number;
-  blocked: BlockedWork[];
-}
-
-/** Live numbers of one service, for the display. */
-export interface ServiceSnapshot {
-  name: string;
-  running: number;
-  concurrent?: number;
-  rate?: { limit: number; interval: number };
-  /** Starts in the last rate interval (or the last second without a rate). */
-  recentStarts: number;
-  /** The window `recentStarts` counts over, in ms. */
-  window: number;
-  completed: number;
-  failed: number;
-  skipped: number;
-}
-
-export interface Snapshot {
-  elapsed: number;
-  /** Works the scenario submits in a full run. */
-  total: number;
-  submitted: number;
-  completed: number;
-  failed: number;
-  skipped: number;
-  services: ServiceSnapshot[];
-}
+export type {
+  BlockedWork,
+  EventLogEntry,
+  ServiceSnapshot,
+  ServiceSummary,
+  SimulationSummary,
+  Snapshot,
+  StallReport,
+} from "./report.js";
 
 /** Hooks through which the CLI (or a test) watches a run. All optional. */
 export interface SimulationObserver {
@@ -85,67 +42,6 @@ export interface SimulationObserver {
   end?(summary: SimulationSummary): void;
 }
 
-/** Counts and checks of one service in the summary. */
-export interface ServiceSummary {
-  concurrent?: number;
-  rate?: string;
-  starts: number;
-  completed: number;
-  failed: number;
-  skipped: number;
-  retries: number;
-  max_running: number;
-  rate_violations: number;
-  concurrency_violations: number;
-  /** Shortest span of `limit + 1` consecutive starts, in ms; never below the rate's interval. */
-  closest_window_ms?: number;
-}
-
-/** The one summary of a run: what `--json` prints. */
-export interface SimulationSummary {
-  scenario: string;
-  seed: string;
-  count: number;
-  cpu: boolean;
-  /** Works submitted in all. */
-  submitted: number;
-  /** Works that ran and completed (skipped ones not included). */
-  completed: number;
-  failed: number;
-  /** Works that `isStale` found up to date, so they never ran. */
-  skipped: number;
-  cancelled: number;
-  /** Works still pending when the run ended (only after `--duration` or an interrupt). */
-  pending: number;
-  /** Rate windows over the limit plus starts over a concurrency limit, as the simulator measured. */
-  violations: number;
-  /** A rate window shorter than the interval by less than this (ms) is timing noise, not counted. */
-  timing_slack_ms: number;
-  wall_ms: number;
-  /** Completed works per second of wall time. */
-  throughput: number;
-  /** Failed attempts that ran again. */
-  retries: number;
-  /** Why the run ended. */
-  stopped_by: "finished" | "duration" | "interrupt";
-  /** True when pending work failed for lack of progress (`--stall-timeout`). */
-  stalled: boolean;
-  /** Works failed by the stall timeout. */
-  stall_failures: number;
-  /** Stall warnings, each with the blocked works and why. */
-  stalls: StallReport[];
-  stall_timeout_ms: number;
-  /** Durations of completed works as runcue reported them. */
-  latency_ms?: { p50: number; p95: number; max: number };
-  services: Record<string, ServiceSummary>;
-  tasks: Record<string, { submitted: number; completed: number; failed: number; skipped: number }>;
-  /**
-   * The library's own counts (`cue.stats()`) at the end, for comparison; they are disjoint like
-   * this summary's (`completed` works ran, `skipped` ones did not).
-   */
-  runcue_stats: StateCounts;
-}
-
 /** Options of `runSimulation`: any simulation option, plus a signal that ends the run early. */
 export type RunSimulationOptions = Partial<SimulationOptions> & { signal?: AbortSignal };
 
@@ -156,20 +52,28 @@ const round = (value: number, places = 1) => {
   return Math.round(value * scale) / scale;
 };
 
-/**
- * Runs one scenario to its end (or `duration`, or `signal`) and returns its summary. Limit
- * violations are counted from the simulator's own timings, not from the library's.
- *
- * @example
- * const summary = await runSimulation({ scenario: "pipeline", count: 20, seed: "1" });
- * summary.violations; // 0
- */
-export async function runSimulation(
-  input: RunSimulationOptions = {},
-  observer: SimulationObserver = {},
-): Promise<SimulationSummary> {
-  const { signal, ...rest } = input;
-  const options = resolveOptions(rest);
+const itemOf = (work: { params: unknown }) => (work.params as SimulatedWork).key;
+
+/** One run's fixed parts: its scenario, workload, limits and cue. */
+interface Run {
+  options: SimulationOptions;
+  scenario: Scenario;
+  workload: Workload;
+  rate: { limit: number; interval: number } | undefined;
+  limits: Record<string, ServiceLimits>;
+  stallTimeout: number;
+  total: number;
+  cue: Cue;
+  metrics: Metrics;
+  observer: SimulationObserver;
+  /** Scenario hooks: artifacts written on completion, and what a not-ready work waits for. */
+  completeListeners: Array<(task: string, item: string) => void>;
+  waitingFor: Map<string, (item: string) => string>;
+  stalls: StallReport[];
+}
+
+/** The scenario, workload, limits and a cue with the scenario's services. */
+function setUp(options: SimulationOptions, observer: SimulationObserver): Run {
   const scenario = scenarios.get(options.scenario)!;
   const workload = new Workload({
     seed: options.seed,
@@ -190,7 +94,6 @@ export async function runSimulation(
   const stallTimeout =
     options.stallTimeout === undefined ? defaultStallTimeout(options) : options.stallTimeout * 1000;
   const total = scenario.total(options.count);
-
   const cue = new Cue({
     stallTimeout,
     stallWarnAfter: stallTimeout / 2,
@@ -203,25 +106,42 @@ export async function runSimulation(
       ...(options.rateLimit === undefined ? {} : { rate: options.rateLimit }),
     });
   }
+  return {
+    options,
+    scenario,
+    workload,
+    rate,
+    limits,
+    stallTimeout,
+    total,
+    cue,
+    metrics: new Metrics(scenario.services),
+    observer,
+    completeListeners: [],
+    waitingFor: new Map(),
+    stalls: [],
+  };
+}
 
-  const metrics = new Metrics(scenario.services);
-  const stalls: StallReport[] = [];
-  const completeListeners: Array<(task: string, item: string) => void> = [];
-  const log = (event: string, task: string, workId: string, details: string) =>
-    observer.event?.({
-      time: Date.now(),
-      elapsed: metrics.elapsed(),
-      event,
-      task,
-      workId,
-      details,
-    });
-  const itemOf = (work: { params: unknown }) => (work.params as SimulatedWork).key;
+/** Writes one line of the event log, when someone reads it. */
+function logEvent(run: Run, event: string, task: string, workId: string, details: string): void {
+  const entry: EventLogEntry = {
+    time: Date.now(),
+    elapsed: run.metrics.elapsed(),
+    event,
+    task,
+    workId,
+    details,
+  };
+  run.observer.event?.(entry);
+}
+
+/** What a scenario uses to define tasks, submit work and wait for it. */
+function scenarioContext(run: Run): ScenarioContext {
+  const { cue, options, metrics, workload } = run;
   const byItem = (check: ItemCheck) => (work: WorkInfo) => check(itemOf(work));
   const taskServices = new Map<string, string>();
-  const waitingFor = new Map<string, (item: string) => string>();
-
-  const context: ScenarioContext = {
+  return {
     count: options.count,
     workload,
     defineTask(task, service, checks) {
@@ -234,59 +154,67 @@ export async function runSimulation(
       if (options.cpu) cue.task(task, { ...common, worker: cpuWorkerUrl });
       else cue.task(task, { ...common, run: simulateWithTimer });
       taskServices.set(task, service);
-      if (checks.waitingFor) waitingFor.set(task, checks.waitingFor);
+      if (checks.waitingFor) run.waitingFor.set(task, checks.waitingFor);
     },
     submit(task, item, variant) {
       const label = variant === undefined ? `${task}/${item}` : `${task}/${item}/${variant}`;
       const id = cue.submit(task, workload.work(item, label));
       metrics.recordSubmit(id, task, taskServices.get(task)!);
-      if (observer.event) log("queued", task, id, variant ? `${item} (${variant})` : item);
+      if (run.observer.event) {
+        logEvent(run, "queued", task, id, variant ? `${item} (${variant})` : item);
+      }
       return id;
     },
     onComplete(listener) {
-      completeListeners.push(listener);
+      run.completeListeners.push(listener);
     },
     async settled(ids) {
       const outcomes = await Promise.allSettled(ids.map((id) => cue.result(id)));
       return { unsuccessful: outcomes.filter((outcome) => outcome.status === "rejected").length };
     },
     log(event, task, details) {
-      log(event, task, "-", details);
+      logEvent(run, event, task, "-", details);
     },
   };
+}
 
+/** Times every event of the cue into the metrics, and logs it when asked. */
+function listen(run: Run): void {
+  const { cue, metrics, observer } = run;
+  const logging = observer.event !== undefined;
   cue.onStart((work) => {
     metrics.recordStart(work.id);
-    if (observer.event)
-      log("started", work.task, work.id, `${itemOf(work)} attempt ${work.attempt}`);
+    if (logging)
+      logEvent(run, "started", work.task, work.id, `${itemOf(work)} attempt ${work.attempt}`);
   });
   cue.onComplete((work, _result, duration) => {
     // Artifacts first: readiness of the next stage must see them as soon as runcue re-checks.
-    for (const listener of completeListeners) listener(work.task, itemOf(work));
+    for (const listener of run.completeListeners) listener(work.task, itemOf(work));
     metrics.recordComplete(work.id, duration);
-    if (observer.event)
-      log("completed", work.task, work.id, `${itemOf(work)} in ${round(duration)}ms`);
+    if (logging) {
+      logEvent(run, "completed", work.task, work.id, `${itemOf(work)} in ${round(duration)}ms`);
+    }
   });
   cue.onFailure((work, error) => {
     metrics.recordFailure(work.id, error instanceof TimeoutError && error.kind === "stall");
-    if (observer.event) log("failed", work.task, work.id, `${itemOf(work)}: ${error.message}`);
+    if (logging) logEvent(run, "failed", work.task, work.id, `${itemOf(work)}: ${error.message}`);
   });
   cue.onRetry((work, error, delay) => {
     metrics.recordRetry(work.id);
-    if (observer.event) {
-      log("retry", work.task, work.id, `${error.message}; again in ${round(delay)}ms`);
+    if (logging) {
+      logEvent(run, "retry", work.task, work.id, `${error.message}; again in ${round(delay)}ms`);
     }
   });
   cue.onSkip((work) => {
     metrics.recordSkip(work.id);
-    if (observer.event) log("skipped", work.task, work.id, `${itemOf(work)} up to date`);
+    if (logging) logEvent(run, "skipped", work.task, work.id, `${itemOf(work)} up to date`);
   });
   cue.onStallWarning((sinceProgress, pendingCount) => {
     const report: StallReport = {
       since_progress_ms: Math.round(sinceProgress),
       pending: pendingCount,
       blocked: cue.debugBlocked().map(({ work, reason, details }) => {
-        const explain = reason === "not_ready" ? waitingFor.get(work.task) : undefined;
+        const explain = reason === "not_ready" ? run.waitingFor.get(work.task) : undefined;
         return {
           work_id: work.id,
           task: work.task,
@@ -297,53 +225,31 @@ export async function runSimulation(
         };
       }),
     };
-    stalls.push(report);
-    if (observer.event) {
-      log(
-        "stall",
-        "-",
-        "-",
-        `no progress for ${report.since_progress_ms}ms, ${pendingCount} pending`,
-      );
+    run.stalls.push(report);
+    if (logging) {
+      const details = `no progress for ${report.since_progress_ms}ms, ${pendingCount} pending`;
+      logEvent(run, "stall", "-", "-", details);
     }
     observer.stall?.(report);
   });
+}
 
-  const snapshot = (): Snapshot => {
-    const outcomes = metrics.outcomeCounts();
-    return {
-      elapsed: metrics.elapsed(),
-      total,
-      submitted: metrics.submitted,
-      completed: outcomes.completed,
-      failed: outcomes.failed,
-      skipped: outcomes.skipped,
-      services: scenario.services.map((name) => {
-        const counts = metrics.serviceCounts(name);
-        const window = rate?.interval ?? 1000;
-        return {
-          name,
-          running: counts.running,
-          concurrent: options.concurrent,
-          ...(rate ? { rate } : {}),
-          recentStarts: metrics.recentStarts(name, window),
-          window,
-          completed: counts.completed,
-          failed: counts.failed,
-          skipped: counts.skipped,
-        };
-      }),
-    };
-  };
-
-  cue.start();
-  observer.begin?.({ options, snapshot, cue });
+/**
+ * Runs the scenario until its work is done, `duration` passes or `signal`
+ * aborts; then stops the cue (at once when cut short). Returns why it ended.
+ */
+async function runToEnd(
+  run: Run,
+  context: ScenarioContext,
+  signal: AbortSignal | undefined,
+): Promise<SimulationSummary["stopped_by"]> {
+  const { cue, options } = run;
   let stoppedBy: SimulationSummary["stopped_by"] = "finished";
   let durationTimer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   try {
     const finished = (async () => {
-      await scenario.run(context);
+      await run.scenario.run(context);
       await cue.idle();
       return "finished" as const;
     })();
@@ -372,77 +278,42 @@ export async function runSimulation(
     // Cut short: running work is cancelled at once and pending work stays pending.
     await cue.stop(stoppedBy === "finished" ? {} : { timeout: 0 });
   }
-  metrics.closeOpenAttempts();
-  const wall = metrics.elapsed();
+  return stoppedBy;
+}
 
-  const outcomes = metrics.outcomeCounts();
-  const libraryStats = cue.stats();
-  let pending = 0;
-  let cancelled = 0;
-  for (const id of metrics.unfinished()) {
-    const state = cue.get(id)?.state;
-    if (state === "pending" || state === "running") pending++;
-    else cancelled++;
-  }
-  const found = metrics.violations(limits);
-  const services: Record<string, ServiceSummary> = {};
-  let violations = 0;
-  let retries = 0;
-  for (const name of scenario.services) {
-    const counts = metrics.serviceCounts(name);
-    const checked = found[name]!;
-    violations += checked.rate + checked.concurrency;
-    retries += counts.retries;
-    services[name] = {
-      concurrent: options.concurrent,
-      ...(options.rateLimit === undefined ? {} : { rate: options.rateLimit }),
-      starts: counts.starts,
-      completed: counts.completed,
-      failed: counts.failed,
-      skipped: counts.skipped,
-      retries: counts.retries,
-      max_running: checked.maxRunning,
-      rate_violations: checked.rate,
-      concurrency_violations: checked.concurrency,
-      ...(checked.closestWindow === undefined
-        ? {}
-        : { closest_window_ms: round(checked.closestWindow, 3) }),
-    };
-  }
-  const latency = metrics.latencyPercentiles();
-  const summary: SimulationSummary = {
-    scenario: options.scenario,
-    seed: options.seed,
-    count: options.count,
-    cpu: options.cpu,
-    submitted: metrics.submitted,
-    completed: outcomes.completed,
-    failed: outcomes.failed,
-    skipped: outcomes.skipped,
-    cancelled,
-    pending,
-    violations,
-    timing_slack_ms: timingSlack,
-    wall_ms: Math.round(wall),
-    throughput: wall > 0 ? round((outcomes.completed * 1000) / wall) : 0,
-    retries,
-    stopped_by: stoppedBy,
-    stalled: outcomes.stallFailures > 0,
-    stall_failures: outcomes.stallFailures,
-    stalls,
-    stall_timeout_ms: Math.round(stallTimeout),
-    ...(latency ? { latency_ms: latency } : {}),
-    services,
-    tasks: metrics.taskCounts(),
-    runcue_stats: {
-      pending: libraryStats.pending,
-      running: libraryStats.running,
-      completed: libraryStats.completed,
-      failed: libraryStats.failed,
-      cancelled: libraryStats.cancelled,
-      skipped: libraryStats.skipped,
-    },
-  };
+/**
+ * Runs one scenario to its end (or `duration`, or `signal`) and returns its summary. Limit
+ * violations are counted from the simulator's own timings, not from the library's.
+ *
+ * @example
+ * const summary = await runSimulation({ scenario: "pipeline", count: 20, seed: "1" });
+ * summary.violations; // 0
+ */
+export async function runSimulation(
+  input: RunSimulationOptions = {},
+  observer: SimulationObserver = {},
+): Promise<SimulationSummary> {
+  const { signal, ...rest } = input;
+  const run = setUp(resolveOptions(rest), observer);
+  const context = scenarioContext(run);
+  listen(run);
+  const { cue, options, metrics, scenario, rate } = run;
+  const snapshot = (): Snapshot =>
+    snapshotOf(metrics, { total: run.total, services: scenario.services, options, rate });
+  cue.start();
+  observer.begin?.({ options, snapshot, cue });
+  const stoppedBy = await runToEnd(run, context, signal);
+  metrics.closeOpenAttempts();
+  const summary = summarize(metrics, {
+    options,
+    services: scenario.services,
+    limits: run.limits,
+    stoppedBy,
+    stalls: run.stalls,
+    stallTimeout: run.stallTimeout,
+    stateOf: (id) => cue.get(id)?.state,
+    libraryStats: cue.stats(),
+  });
   observer.end?.(summary);
   return summary;
 }
