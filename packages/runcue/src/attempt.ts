@@ -8,6 +8,8 @@ export type AttemptOutcome = { ok: true; result: unknown } | { ok: false; error:
 /** What an attempt reports to the scheduler. */
 export interface AttemptHooks {
   progress(attempt: Attempt, value: unknown): void;
+  /** The handler began (or, unreported, the attempt ended): stamp the rate window. */
+  started(attempt: Attempt): void;
   /**
    * The executor's slot is free again. `outcome` is the handler's ending when
    * it decided the work; undefined when a cancel, timeout or stop decided first.
@@ -33,6 +35,7 @@ type Phase = (typeof Phase)[keyof typeof Phase];
  */
 export class Attempt extends LazyAbort implements Job {
   private phase: Phase = Phase.Running;
+  private stamped = false;
   timer: NodeJS.Timeout | undefined = undefined;
   readonly work: WorkInfo;
   readonly startedAt = performance.now();
@@ -70,8 +73,23 @@ export class Attempt extends LazyAbort implements Job {
     this.release({ ok: false, error });
   }
 
+  /** The handler is being called now. Later calls change nothing. */
+  handlerStarted(): void {
+    if (this.stamped) return;
+    this.stamped = true;
+    this.hooks.started(this);
+  }
+
+  /** The scheduler stamps the window itself (the executor reports no handler start). */
+  markStamped(): void {
+    this.stamped = true;
+  }
+
   private release(outcome: AttemptOutcome): void {
     if (this.phase === Phase.Released) return;
+    // never reported (a result that overtook its thread's message, a thread that died loading):
+    // stamped now, late rather than never
+    this.handlerStarted();
     const decidedHere = this.phase === Phase.Running;
     this.phase = Phase.Released;
     this.hooks.settled(this, decidedHere ? outcome : undefined);

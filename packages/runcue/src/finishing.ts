@@ -48,6 +48,13 @@ export class Finisher {
     progress: (attempt, value) => {
       this.events.emitWork("progress", attempt.record, value);
     },
+    started: (attempt) => {
+      const service = this.tasks.get(attempt.record.task)!.service;
+      if (service?.rate === undefined) return;
+      service.confirmStart(monotonicNow());
+      // the window's next opening is known only now
+      this.hooks.pump();
+    },
     settled: (attempt, outcome) => this.settle(attempt, outcome),
   };
 

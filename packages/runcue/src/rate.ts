@@ -84,6 +84,12 @@ export class SlidingWindow {
   private readonly starts: Float64Array;
   private oldest = 0;
   private count = 0;
+  /**
+   * Starts decided but not yet stamped: their handlers have not begun (a
+   * thread may still be loading its module). They fill the window until
+   * stamped, so handler starts, as the handlers see them, keep the limit.
+   */
+  private reserved = 0;
 
   constructor(rate: Rate) {
     this.limit = rate.limit;
@@ -94,14 +100,20 @@ export class SlidingWindow {
   /** How many more starts the window allows at `now`. */
   available(now: number): number {
     this.forget(now);
-    return this.limit - this.count;
+    return this.limit - this.count - this.reserved;
   }
 
-  /** When the next start is allowed (`now` if one is allowed already). */
+  /**
+   * When the next start is allowed (`now` if one is allowed already; infinity
+   * while reservations alone fill the window: a stamp will say).
+   */
   nextStartAt(now: number): number {
     this.forget(now);
-    if (this.count < this.limit) return now;
-    return this.starts[this.oldest]! + this.interval;
+    const taken = this.count + this.reserved;
+    if (taken < this.limit) return now;
+    if (this.reserved >= this.limit) return Number.POSITIVE_INFINITY;
+    // the stamped start that must leave the window for one more to fit
+    return this.starts[(this.oldest + taken - this.limit) % this.limit]! + this.interval;
   }
 
   /** Records a start at `now`; the caller has checked `available(now) > 0`. */
@@ -111,10 +123,21 @@ export class SlidingWindow {
     this.count++;
   }
 
-  /** Starts recorded in the window that ends at `now`. */
+  /** A start is decided; the caller has checked `available(now) > 0`. Stamp it with `confirm`. */
+  reserve(): void {
+    this.reserved++;
+  }
+
+  /** A reserved start's handler began at `now` (monotonic: stamps come in time order). */
+  confirm(now: number): void {
+    if (this.reserved > 0) this.reserved--;
+    this.record(now);
+  }
+
+  /** Starts in the window that ends at `now`, stamped or reserved. */
   used(now: number): number {
     this.forget(now);
-    return this.count;
+    return this.count + this.reserved;
   }
 
   private forget(now: number): void {

@@ -338,6 +338,7 @@ export class Scheduler {
   private startWork(record: WorkRecord, task: RegisteredTask): void {
     const { service } = task;
     service?.take();
+    service?.reserveStart();
     this.store.markRunning(record, Date.now());
     this.watch.leave(record);
     this.watch.progressMade();
@@ -345,10 +346,15 @@ export class Scheduler {
     this.finisher.track(attempt, task.timeout);
     this.events.emitWork("start", record);
     this.events.observer.started(record);
-    // The window is stamped after onStart and the capacity was judged before it, so anyone who
-    // times starts in onStart sees at most N in any window, even across a GC pause here.
-    service?.recordStart(monotonicNow());
+    // The start holds its place in the rate window from the decision on, and is stamped when the
+    // handler begins: for a thread, when the thread calls it (a cold thread or a slow module must
+    // not bunch starts); on the main thread, after the handler's synchronous start and after
+    // onStart. So the limit holds for starts as the handlers and onStart listeners see them.
     task.executor.run(attempt);
+    if (task.executor.reportsHandlerStart !== true) {
+      attempt.markStamped();
+      service?.confirmStart(monotonicNow());
+    }
   }
 
   /** Cancels a pending or running work; false when it is final already. */

@@ -51,9 +51,14 @@ export class Service {
     this.running++;
   }
 
-  /** ...and, once its start is announced, a start in the rate window. */
-  recordStart(now: number): void {
-    this.window?.record(now);
+  /** ...and a start in the rate window, reserved until its handler begins... */
+  reserveStart(): void {
+    this.window?.reserve();
+  }
+
+  /** ...when the start is stamped, at monotonic time `now`. */
+  confirmStart(now: number): void {
+    this.window?.confirm(now);
   }
 
   release(): void {

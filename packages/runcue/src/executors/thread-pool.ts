@@ -13,6 +13,7 @@ import {
   type AbortMessage,
   deserializeError,
   isProgressMessage,
+  isStartedMessage,
   type ThreadOutcome,
   type ThreadSetup,
   type ThreadTask,
@@ -133,6 +134,8 @@ class ThreadJob {
  * so Piscina's own queue stays empty and nothing is prefetched.
  */
 export class ThreadPool implements Pool {
+  /** Each thread says when it calls a handler (a "started" message): rate windows are stamped then. */
+  readonly reportsHandlerStart = true;
   private pool: Piscina | undefined;
   private busy = 0;
   private nextJob = 1;
@@ -184,6 +187,7 @@ export class ThreadPool implements Pool {
       });
       this.pool.on("message", (message: unknown) => {
         if (isProgressMessage(message)) this.onProgress(message.job, message.value);
+        else if (isStartedMessage(message)) this.inFlight.get(message.job)?.job.handlerStarted?.();
       });
       // errors of a thread reach the task it ran; the pool's own 'error' event must not crash the process
       this.pool.on("error", () => {});

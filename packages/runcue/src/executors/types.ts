@@ -46,6 +46,13 @@ export interface Job {
   resolve(result: unknown): void;
   /** The attempt failed with `error` (the handler threw, its thread died, ...). */
   reject(error: unknown): void;
+  /**
+   * The handler is being called now (its thread has the job and its module
+   * is loaded). Executors with `reportsHandlerStart` call it; the service's
+   * rate window is stamped then. Optional for hosts that run jobs through a
+   * pool without a cue.
+   */
+  handlerStarted?(): void;
 }
 
 /** What the cue gives an executor when it attaches it. */
@@ -89,6 +96,13 @@ export interface PoolWorkerStats {
 
 /** Runs jobs somewhere: on the main thread, in local threads, on other machines. */
 export interface Executor {
+  /**
+   * True when the executor calls `job.handlerStarted()` as each handler
+   * begins; the rate window is then stamped at that moment. Otherwise it is
+   * stamped when `run()` returns (for the main thread: after the handler's
+   * synchronous start).
+   */
+  readonly reportsHandlerStart?: boolean;
   /**
    * Called once, when the cue is constructed, before anything else. An
    * executor belongs to one cue: attaching it to a second may throw.

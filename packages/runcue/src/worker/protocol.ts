@@ -51,6 +51,20 @@ export interface AbortMessage {
   message: string;
 }
 
+/** Sent as a handler is called, so its service's rate window is stamped then. */
+export interface StartedMessage {
+  runcue: "started";
+  job: number;
+}
+
+export function isStartedMessage(message: unknown): message is StartedMessage {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as StartedMessage).runcue === "started"
+  );
+}
+
 export function isProgressMessage(message: unknown): message is ProgressMessage {
   return (
     typeof message === "object" &&
