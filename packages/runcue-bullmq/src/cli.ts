@@ -56,14 +56,12 @@ function buildProgram(): Command {
     .addOption(
       new Option("--redis <url>", "the Redis server, e.g. redis://127.0.0.1:6379")
         .env("RUNCUE_REDIS")
-        .argParser(redisUrl)
-        .makeOptionMandatory(),
+        .argParser(redisUrl),
     )
     .addOption(
       new Option("--queue <name>", "the queue, as in the coordinator's redisPool({ queue })")
         .env("RUNCUE_QUEUE")
-        .argParser(queueName)
-        .makeOptionMandatory(),
+        .argParser(queueName),
     )
     .addOption(
       new Option("--threads <n>", "threads running jobs")
@@ -109,6 +107,10 @@ export async function main(args: string[]): Promise<number> {
   const program = buildProgram();
   try {
     program.parse(argv, { from: "user" });
+    // checked after parsing, so a mistyped flag is named before a missing one
+    const { redis, queue } = program.opts<Partial<Flags>>();
+    if (redis === undefined) program.error("error: required option '--redis <url>' not specified");
+    if (queue === undefined) program.error("error: required option '--queue <name>' not specified");
   } catch (error) {
     if (error instanceof CommanderError)
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;

@@ -37,6 +37,18 @@ describe("runcue-worker flags", () => {
     expect(stderr).toContain("--redis");
   });
 
+  test("an unknown flag exits 2 naming it, before any missing one", async () => {
+    const { code, stderr } = await run([CLI, "--no-such-flag"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--no-such-flag");
+  });
+
+  test("a missing --queue exits 2 naming the flag", async () => {
+    const { code, stderr } = await run([CLI, "--redis", "redis://127.0.0.1:6379"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--queue");
+  });
+
   test("a bad --threads exits 2 naming the flag and what is accepted", async () => {
     const { code, stderr } = await run([
       CLI,

@@ -166,7 +166,7 @@ export class RuncueWorker {
           work: { ...data.work, params: decode(data.params) },
           task: {
             name: data.work.task,
-            workerPath: this.modulePath(data),
+            workerPath,
             exportName: data.exportName,
           },
           get signal() {
