@@ -22,7 +22,7 @@ import { DEFAULT_ZOOM, type TileRequest } from "@runcue/example-mandelbrot/kerne
 import { Cue } from "runcue";
 import type { BenchOptions } from "./options.ts";
 import { type BenchmarkReport, log, makeReport, type TargetCheck, target } from "./report.ts";
-import { median, minimum, round, timed } from "./stats.ts";
+import { collectGarbage, median, minimum, round, timed } from "./stats.ts";
 
 const TILE_WORKER = new URL(import.meta.resolve("@runcue/example-mandelbrot/tile.worker"));
 const ARMS = ["none", "served", "page"] as const;
@@ -132,9 +132,8 @@ async function openPage(url: string): Promise<{ child: ChildProcess; messages():
   return { child, messages: () => count };
 }
 
-/** Wraps the cue's reading methods to count what a dashboard calls. */
-function countCalls(cue: Cue): NoPageCalls {
-  const calls: NoPageCalls = { stats: 0, debugBlocked: 0, list: 0, get: 0, listeners: 0 };
+/** Wraps the cue's reading methods to count, into `calls`, what a dashboard calls. */
+function countCalls(cue: Cue, calls: NoPageCalls): void {
   const target = cue as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const name of ["stats", "debugBlocked", "list", "get"] as const) {
     const original = target[name]!.bind(cue);
@@ -150,7 +149,6 @@ function countCalls(cue: Cue): NoPageCalls {
       return original(...args);
     };
   }
-  return calls;
 }
 
 interface ArmRun {
@@ -170,7 +168,7 @@ async function arms(
   const made = {} as Record<Arm, ArmRun>;
   for (const arm of ARMS) {
     const cue = makeCue();
-    if (arm === "served") Object.assign(noPageCalls, countCalls(cue));
+    if (arm === "served") countCalls(cue, noPageCalls);
     let dashboard: Dashboard | undefined;
     let page: Awaited<ReturnType<typeof openPage>> | undefined;
     if (arm !== "none") dashboard = await serveDashboard(cue, { port: 0 });
@@ -211,6 +209,8 @@ async function measure(
   for (let repeat = 0; repeat < repeats; repeat++) {
     for (let offset = 0; offset < ARMS.length; offset++) {
       const arm = ARMS[(repeat + offset) % ARMS.length]!;
+      // each run starts from a collected heap: no arm pays for the garbage of another
+      collectGarbage();
       const cpuBefore = process.cpuUsage();
       times[arm].push(await timed(() => runs[arm].run()));
       const cpu = process.cpuUsage(cpuBefore);
@@ -361,7 +361,7 @@ export async function runDashboard(
     async (cue) => {
       await Promise.all(requests.map((request) => cue.result(cue.submit("tile", request))));
     },
-    { stats: 0, debugBlocked: 0, list: 0, get: 0, listeners: 0 },
+    noPageCalls,
   );
   workloads.push(
     await measure(
