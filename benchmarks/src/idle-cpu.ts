@@ -21,8 +21,10 @@ export interface IdleCpuResults {
   /** CPU (user + system) over the measured time, in percent of one core. */
   percentOfCore: number;
   isReadyCallsPerSecond: number;
-  /** From the input appearing (a flag flipped, no recheck()) to the first start. */
+  /** From the input appearing (a flag flipped, no recheck()) to the first check that saw it. */
   noticedAfterMs: number;
+  /** ...and to the first start (after a pass over every work). */
+  firstStartAfterMs: number;
 }
 
 export async function runIdleCpu(works = 100_000, settleMs = 5_000, measureMs = 10_000) {
@@ -30,9 +32,11 @@ export async function runIdleCpu(works = 100_000, settleMs = 5_000, measureMs = 
   let inputReady = false;
   let checks = 0;
   let firstStartAt = 0;
+  let noticedAt = 0;
   cue.task("waits", { run: () => 1 });
   cue.isReady(() => {
     checks++;
+    if (inputReady) noticedAt ||= performance.now();
     return inputReady;
   });
   cue.onStart(() => {
@@ -53,7 +57,8 @@ export async function runIdleCpu(works = 100_000, settleMs = 5_000, measureMs = 
   const appearedAt = performance.now();
   inputReady = true;
   await cue.idle();
-  const noticedAfterMs = round(firstStartAt - appearedAt, 0);
+  const noticedAfterMs = round(noticedAt - appearedAt, 0);
+  const firstStartAfterMs = round(firstStartAt - appearedAt, 0);
   await cue.stop();
   const results: IdleCpuResults = {
     works,
@@ -62,6 +67,7 @@ export async function runIdleCpu(works = 100_000, settleMs = 5_000, measureMs = 
     percentOfCore,
     isReadyCallsPerSecond,
     noticedAfterMs,
+    firstStartAfterMs,
   };
   return makeReport("idle-cpu", works < 100_000, { works, options: "defaults" }, results, [
     target(
@@ -74,8 +80,7 @@ export async function runIdleCpu(works = 100_000, settleMs = 5_000, measureMs = 
       "an input appearing from outside is noticed within maxPollInterval (ms)",
       `<= ${DEFAULT_MAX_POLL_INTERVAL} ms`,
       noticedAfterMs,
-      // one pass over every work takes time of its own on top of the interval
-      noticedAfterMs <= DEFAULT_MAX_POLL_INTERVAL + 250,
+      noticedAfterMs <= DEFAULT_MAX_POLL_INTERVAL,
     ),
   ]);
 }
@@ -93,8 +98,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   );
   const file = await writeResult(flag("--out", "results"), "idle-cpu.json", toJson(report));
   log(`  wrote ${file}`);
-  const { percentOfCore, isReadyCallsPerSecond, noticedAfterMs, works } = report.results;
+  const { percentOfCore, isReadyCallsPerSecond, noticedAfterMs, firstStartAfterMs, works } =
+    report.results;
   process.stdout.write(
-    `idle-cpu: ${works} not-ready works at default options: ${percentOfCore}% of a core (${isReadyCallsPerSecond} isReady calls/s); an input appearing was noticed after ${noticedAfterMs} ms\n`,
+    `idle-cpu: ${works} not-ready works at default options: ${percentOfCore}% of a core (${isReadyCallsPerSecond} isReady calls/s); an input appearing was noticed after ${noticedAfterMs} ms (first start after ${firstStartAfterMs} ms)\n`,
   );
 }

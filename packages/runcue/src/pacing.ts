@@ -59,23 +59,25 @@ export const FORCED_PASS_COST_FACTOR = 10;
  */
 export class RecheckPacing {
   private readonly maxBackoff: number;
+  /** The gaps before the cap: pollInterval, twice that, ... (a table: this runs per check). */
+  private readonly steps: number[] = [];
   private readonly timedPassSpacing: number;
   private lastTimedPassAt = Number.NEGATIVE_INFINITY;
   readonly forced: CostSpacing;
 
-  constructor(
-    private readonly pollInterval: number,
-    maxPollInterval: number = pollInterval,
-  ) {
+  constructor(pollInterval: number, maxPollInterval: number = pollInterval) {
     this.timedPassSpacing = pollInterval * TIMED_PASS_SPACING;
     this.maxBackoff = Math.max(pollInterval, maxPollInterval) - this.timedPassSpacing;
     this.forced = new CostSpacing(FORCED_PASS_COST_FACTOR, pollInterval);
+    for (let gap = pollInterval; gap < this.maxBackoff && this.steps.length < 40; gap *= 2) {
+      this.steps.push(gap);
+    }
   }
 
   /** When a work that answered "not ready" `notReadyCount` times in a row is asked again. */
   nextCheckAt(notReadyCount: number, now: number): number {
-    const backoff = this.pollInterval * 2 ** Math.min(Math.max(notReadyCount - 1, 0), 30);
-    return now + Math.min(this.maxBackoff, backoff);
+    const index = notReadyCount < 1 ? 0 : notReadyCount - 1;
+    return now + (index < this.steps.length ? this.steps[index]! : this.maxBackoff);
   }
 
   /** A timed pass started at `now`. */
