@@ -44,6 +44,11 @@ describe("the page during a run", () => {
     );
     expect(await count("completed")).toBeGreaterThan(first);
     expect(await page.textContent('[data-service="api"]')).toMatch(/\/ 25 per 1\.0 s/);
+    // the remote pool and each of its machines, with their threads
+    await page.waitForSelector('[data-pool="farm"] [data-worker="worker-b1"]');
+    expect(await page.textContent('[data-pool="farm"] [data-worker="worker-a1"]')).toMatch(
+      /render-a\s*\d \/ 2 busy/,
+    );
     await screenshot(page, "dashboard-running");
   });
 
