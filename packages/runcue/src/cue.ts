@@ -1,4 +1,14 @@
 import type { BlockedWork } from "./blocked.js";
+import {
+  type ListFilter,
+  listFilterSchema,
+  type StopOptions,
+  type SubmitOptions,
+  stopOptionsSchema,
+  submitOptionsSchema,
+  type WaitOptions,
+  waitOptionsSchema,
+} from "./call-options.js";
 import { assertFunction, messages } from "./errors.js";
 import {
   type CueEvents,
@@ -14,31 +24,23 @@ import {
   type CueOptions,
   type CueSettings,
   cueOptionsSchema,
-  describeIssues,
-  type ListFilter,
-  listFilterSchema,
   parseOptions,
   parseServiceOptions,
   parseTaskDefinition,
   type RunTaskDefinition,
   type ServiceOptions,
-  type StopOptions,
-  type SubmitOptions,
-  stopOptionsSchema,
-  submitOptionsSchema,
   type TaskDefinition,
-  type WaitOptions,
   type WorkCheck,
   type WorkerTaskDefinition,
-  waitOptionsSchema,
 } from "./options.js";
 import { Scheduler } from "./scheduler.js";
 import { Service } from "./services.js";
+import { assertSynchronousSchema, validateParams } from "./standard-schema.js";
 import { type CueStats, serviceStats } from "./stats.js";
 import type { TaskName } from "./tasks.js";
 import { type Work, type WorkId, WorkRecord, WorkStore } from "./works.js";
 
-export type { ListFilter } from "./options.js";
+export type { ListFilter } from "./call-options.js";
 
 /** A listener of one work event, typed from its task. */
 type TaskListener<E extends WorkEventName, P, R> = CueEvents[E] extends [Work, ...infer Rest]
@@ -111,6 +113,7 @@ export class Cue {
     if (typeof name !== "string" || name === "") throw new Error(messages.needsName("cue.task()"));
     if (this.scheduler.task(name)) throw new Error(messages.duplicateTask(name));
     const settings = parseTaskDefinition(name, definition);
+    if (settings.params) assertSynchronousSchema(name, settings.params);
     let service: Service | undefined;
     if (settings.uses !== undefined) {
       service = this.services.get(settings.uses);
@@ -224,13 +227,7 @@ export class Cue {
     if (!registered)
       throw new Error(messages.unknownTask(String(task), this.scheduler.taskNames()));
     let value: unknown = params ?? {};
-    const schema = registered.params;
-    if (schema) {
-      const parsed = schema.safeParse(value);
-      if (!parsed.success)
-        throw new Error(messages.invalidParams(task, describeIssues(parsed.error)));
-      value = parsed.data;
-    }
+    if (registered.params) value = validateParams(task, registered.params, value);
     registered.executor.checkParams?.(value, registered.job);
     let priority = 0.5;
     let notBefore = 0;

@@ -1,4 +1,3 @@
-import type { Cue } from "./cue.js";
 import { assertFunction, messages } from "./errors.js";
 import { Observer } from "./observe.js";
 import type { Work, WorkRecord } from "./works.js";
@@ -59,7 +58,8 @@ export class Events {
   /** The diagnostics channels and per-task timings: told of every attempt, listeners or not. */
   readonly observer: Observer;
 
-  constructor(cue: Cue) {
+  /** `cue` is the Cue that emits: named in diagnostics messages. */
+  constructor(cue: object) {
     this.observer = new Observer(cue);
   }
 

@@ -1,4 +1,5 @@
 export type { BlockedReason, BlockedWork } from "./blocked.js";
+export type { StopOptions, SubmitOptions, WaitOptions } from "./call-options.js";
 export { Cue, type ListFilter } from "./cue.js";
 export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
 export type { CueEvents, EventName, Listener } from "./events.js";
@@ -14,25 +15,29 @@ export type {
   PoolWorkerStats,
 } from "./executors/types.js";
 export type { PriorityContext, PriorityFunction } from "./lane.js";
-export {
-  type DurationStats,
-  type TaskTimingStats,
-  type WorkFailureMessage,
-  type WorkFinishMessage,
-  type WorkStartMessage,
-  workChannels,
+
+import type { Cue } from "./cue.js";
+import type {
+  WorkFailureMessage as FailureMessage,
+  WorkFinishMessage as FinishMessage,
+  WorkStartMessage as StartMessage,
 } from "./observe.js";
+
+export { type DurationStats, type TaskTimingStats, workChannels } from "./observe.js";
+/** Published on `runcue:work:start` when an attempt starts. */
+export type WorkStartMessage = StartMessage<Cue>;
+/** Published on `runcue:work:finish` when a work completes. */
+export type WorkFinishMessage = FinishMessage<Cue>;
+/** Published on `runcue:work:failure` when an attempt fails, or a work fails without running. */
+export type WorkFailureMessage = FailureMessage<Cue>;
 export type {
   BackoffOptions,
   CueOptions,
   RetryOptions,
   RunTaskDefinition,
   ServiceOptions,
-  StopOptions,
-  SubmitOptions,
   TaskDefinition,
   TaskOptions,
-  WaitOptions,
   WorkCheck,
   WorkerTaskDefinition,
 } from "./options.js";

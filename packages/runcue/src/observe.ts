@@ -11,7 +11,6 @@
  */
 import { channel } from "node:diagnostics_channel";
 import { createHistogram, type RecordableHistogram } from "node:perf_hooks";
-import type { Cue } from "./cue.js";
 import type { Work } from "./works.js";
 
 /**
@@ -41,9 +40,9 @@ export const workChannels = {
 } as const;
 
 /** Published on `runcue:work:start` when an attempt starts. */
-export interface WorkStartMessage {
+export interface WorkStartMessage<C = unknown> {
   /** The cue the work belongs to (work ids are unique within a cue). */
-  cue: Cue;
+  cue: C;
   /** The work as `cue.get()` would return it now: state `"running"`, `attempt` counting from 1. */
   work: Work;
   /** Milliseconds the attempt waited: from when it could first run (submitted, its `delay`/`at`, or its retry's backoff) to its start. */
@@ -51,9 +50,9 @@ export interface WorkStartMessage {
 }
 
 /** Published on `runcue:work:finish` when a work completes. */
-export interface WorkFinishMessage {
+export interface WorkFinishMessage<C = unknown> {
   /** The cue the work belongs to. */
-  cue: Cue;
+  cue: C;
   /** The work in its final state, `"completed"`, with its `result`. */
   work: Work;
   /** What the handler returned. */
@@ -65,9 +64,9 @@ export interface WorkFinishMessage {
 }
 
 /** Published on `runcue:work:failure` when an attempt fails, or a work fails without running. */
-export interface WorkFailureMessage {
+export interface WorkFailureMessage<C = unknown> {
   /** The cue the work belongs to. */
-  cue: Cue;
+  cue: C;
   /** The work: `"pending"` when it will run again, else in its final state (`"failed"` or `"cancelled"`). */
   work: Work;
   /** What the attempt threw, a `TimeoutError`, or a `CancelledError`. */
@@ -152,7 +151,8 @@ function waitedUntil(record: ObservedWork, until: number): number {
 
 /** Publishes the work channels and keeps the per-task timings of one cue. */
 export class Observer {
-  constructor(private readonly cue: Cue) {}
+  /** `cue` is the Cue whose works it reports (typed in index.ts, so this file need not import cue.ts). */
+  constructor(private readonly cue: object) {}
 
   private readonly timings = new Map<
     string,

@@ -4,15 +4,17 @@ import { z } from "zod";
 import { messages } from "./errors.js";
 import type { ExposedFunctions, Pool } from "./executors/types.js";
 import { parseRate, type Rate } from "./rate.js";
-import type { TaskContext, WorkInfo, WorkState } from "./works.js";
+import { isStandardSchema, type StandardSchemaV1 } from "./standard-schema.js";
+import type { TaskContext, WorkInfo } from "./works.js";
 
 /** The longest delay Node's timers accept (ms); longer ones fire at once. */
 export const MAX_TIMER_DELAY = 2 ** 31 - 1;
 /** The most threads a local pool may have. */
 export const MAX_THREADS = 1024;
 
-const milliseconds = z.number().finite().nonnegative().max(MAX_TIMER_DELAY);
-const positiveMilliseconds = z.number().finite().positive().max(MAX_TIMER_DELAY);
+/** A time option: finite, not negative, at most what Node's timers accept. */
+export const milliseconds = z.number().finite().nonnegative().max(MAX_TIMER_DELAY);
+export const positiveMilliseconds = z.number().finite().positive().max(MAX_TIMER_DELAY);
 
 /** Options of `new Cue(options)`. Every time is in milliseconds. */
 export interface CueOptions {
@@ -252,8 +254,13 @@ export type WorkCheck<P = unknown> = (work: WorkInfo<P>) => boolean | Promise<bo
 export interface TaskOptions<P = unknown> {
   /** The service whose limits this task counts against. @default none: no limits */
   uses?: string;
-  /** A zod schema the params must satisfy at `submit`. */
-  params?: z.ZodType<P>;
+  /**
+   * Any Standard Schema (zod 3.24+ and 4, valibot, arktype...) the params must
+   * satisfy at `submit`, synchronously; the handler gets its output, and the
+   * params type is inferred from it.
+   * @example params: z.object({ url: z.string().url() })
+   */
+  params?: StandardSchemaV1<unknown, P>;
   /** Fail an attempt that runs longer than this with a `TimeoutError` of kind `"task"`. */
   timeout?: number;
   /**
@@ -314,7 +321,10 @@ export const taskDefinitionSchema = z
     uses: z.string().optional(),
     pool: z.string().min(1).optional(),
     params: z
-      .custom<z.ZodType>((value) => value instanceof z.ZodType, "expected a zod schema")
+      .custom<StandardSchemaV1>(
+        isStandardSchema,
+        "expected a Standard Schema (zod 3.24+ or 4, valibot, arktype...)",
+      )
       .optional(),
     timeout: positiveMilliseconds.optional(),
     retry: retrySchema.default(NO_RETRY),
@@ -351,87 +361,11 @@ export function parseTaskDefinition(name: string, definition: unknown): TaskSett
   return settings;
 }
 
-/** Options of `cue.submit(task, params, options)`. */
-export interface SubmitOptions {
-  /** 0 to 1, higher first; used when there is no `cue.priority` callback. @default 0.5 */
-  priority?: number;
-  /** Do not consider the work before this many ms from now. */
-  delay?: number;
-  /** Do not consider the work before this `Date.now()` timestamp. */
-  at?: number;
-  /**
-   * Aborting it cancels the work, as `cue.cancel(id)` does; an already-aborted
-   * signal cancels it at once.
-   * @example cue.submit("fetch", { url }, { signal: AbortSignal.timeout(60_000) })
-   */
-  signal?: AbortSignal;
-}
-
-const abortSignal = z.custom<AbortSignal>(
-  (value) => value instanceof AbortSignal,
-  "expected an AbortSignal",
-);
-
-export const submitOptionsSchema = z
-  .object({
-    priority: z.number().finite().transform(clampPriority).default(0.5),
-    // delay and at may lie any time ahead: the scheduler's alarm waits in steps
-    delay: z.number().finite().nonnegative().optional(),
-    at: z.number().finite().optional(),
-    signal: abortSignal.optional(),
-  })
-  .strict();
-
-/** Options of `cue.result(id, options)` and `cue.idle(options)`. */
-export interface WaitOptions {
-  /**
-   * Stops the waiting, not the work: the promise rejects with the signal's
-   * reason and the work goes on. A wait that has nothing to wait for (the work
-   * is final, the cue idle) resolves even with an aborted signal.
-   */
-  signal?: AbortSignal;
-}
-
-export const waitOptionsSchema = z.object({ signal: abortSignal.optional() }).strict();
-
-/** Filter of `cue.list()`. */
-export interface ListFilter {
-  /** Only works in this state. */
-  state?: WorkState;
-  /** Only works of this task. */
-  task?: string;
-  /** At most this many works, oldest first. @default 100 */
-  limit?: number;
-}
-
-export const WORK_STATES = ["pending", "running", "completed", "failed", "cancelled"] as const;
-
-export const listFilterSchema = z
-  .object({
-    state: z
-      .enum(WORK_STATES, {
-        error: (issue) =>
-          `got ${JSON.stringify(issue.input)}, expected one of ${WORK_STATES.map((state) => `"${state}"`).join(", ")}`,
-      })
-      .optional(),
-    task: z.string().optional(),
-    limit: z.number().int().nonnegative().default(100),
-  })
-  .strict();
-
 /** A priority as the scheduler uses it: in [0, 1]; anything not a number is 0.5. */
 export function clampPriority(value: unknown): number {
   if (typeof value !== "number" || Number.isNaN(value)) return 0.5;
   return Math.min(1, Math.max(0, value));
 }
-
-/** Options of `cue.stop(options)`. */
-export interface StopOptions {
-  /** Cancel work still running after this long; `stop()` returns soon after. */
-  timeout?: number;
-}
-
-export const stopOptionsSchema = z.object({ timeout: milliseconds.optional() }).strict();
 
 /** Lists what is wrong as `option: problem` pairs. */
 export function describeIssues(error: z.ZodError): string {
