@@ -40,6 +40,11 @@ const quote = (value: unknown): string => {
 export const ACCEPTED_RATES =
   '"N/sec", "N/min", "N/hour", "N/5s", "N/15min", a bare "N/seconds" such as "20/1", or { limit, interval }';
 
+const CLONEABLE_VALUES =
+  "it must be structured-cloneable: plain objects, arrays, primitives, typed arrays, Map, Set, Date...";
+
+type WorkName = { id: string; task: string };
+
 export const messages = {
   needsName: (call: string) => `${call} needs a non-empty name`,
   needsFunction: (call: string, shape: string, got: unknown) =>
@@ -65,6 +70,8 @@ export const messages = {
     (known.length
       ? ` (registered: ${known.map((task) => `"${task}"`).join(", ")})`
       : " (no tasks registered)"),
+  asyncParamsSchema: (task: string, vendor: string) =>
+    `Task "${task}": its params schema (${vendor}) validates asynchronously; runcue validates params synchronously at submit, so use a schema without async refinements or transforms`,
   invalidParams: (task: string, issues: string) => `Invalid params for task "${task}": ${issues}`,
   unclonableParams: (task: string, reason: string) =>
     `Params for worker task "${task}" cannot be sent to a worker thread (they must be structured-cloneable: plain objects, arrays, primitives, typed arrays, Map, Set, Date...): ${reason}`,
@@ -136,6 +143,21 @@ export const messages = {
   poolBusy: (pool: string, description: string) => `pool "${pool}": ${description}`,
   workerPathInvalid: (task: string, value: unknown) =>
     `Task "${task}": "worker" must be a file: URL or an absolute path to a module, got ${quote(value)}`,
+  // the thread runtime (worker/thread.ts)
+  uncloneableProgress: (work: WorkName, reason: string) =>
+    `ctx.progress() in work ${work.id} of task "${work.task}": the value cannot be sent to the main thread (${CLONEABLE_VALUES}): ${reason}`,
+  uncloneableResult: (work: WorkName, reason: string) =>
+    `Work ${work.id} of task "${work.task}" returned a result that cannot be sent to the main thread (${CLONEABLE_VALUES}): ${reason}`,
+  badTransferList: (work: WorkName, reason: string) =>
+    `Work ${work.id} of task "${work.task}" returned transfer() with a bad transfer list: ${reason}`,
+  thrownByOwnCallback: (work: WorkName, reason: string) =>
+    `Work ${work.id} of task "${work.task}" failed: an error was thrown outside its handler's call, by a timer or callback the handler left running: ${reason}`,
+  thrownByUnknownCallback: (work: WorkName, reason: string) =>
+    `Work ${work.id} of task "${work.task}" failed: an error was thrown in its thread outside any handler's call, by a callback whose work is unknown (perhaps left behind by an earlier work on this thread): ${reason}`,
+  thrownAfterWorkEnded: (work: WorkName, reason: string) =>
+    `runcue: a timer or callback left behind by work ${work.id} of task "${work.task}" threw after that work had ended (no work failed; the thread goes on): ${reason}`,
+  thrownOutsideAnyWork: (reason: string) =>
+    `runcue: an error was thrown in a worker thread outside any handler's call (no work failed; the thread goes on): ${reason}`,
 } as const;
 
 /** Throws a TypeError naming the call when `value` is not a function. */

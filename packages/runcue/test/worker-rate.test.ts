@@ -12,8 +12,9 @@ describe("a worker task's rate holds as its handlers see it", () => {
     await Promise.all(ids.map((id) => cue.result(id)));
     const stamps = [...new Float64Array(starts)].slice(0, 6).sort((a, b) => a - b);
     for (let index = 2; index < stamps.length; index++) {
-      // any three starts span at least the interval (1 ms for the clocks' rounding)
-      expect(stamps[index]! - stamps[index - 2]!).toBeGreaterThanOrEqual(400 - 1);
+      // any three starts span at least the interval; 5 ms for the threads' clocks, whose
+      // timeOrigin differ by a few ms (bunched, they were within 100 ms)
+      expect(stamps[index]! - stamps[index - 2]!).toBeGreaterThanOrEqual(400 - 5);
     }
   });
 });

@@ -67,12 +67,3 @@ export function transfer<T>(value: T, transferList: readonly Transferable[]): T 
   // typed as T: to the handler's caller (the main thread) the result is the value itself
   return marked as unknown as T;
 }
-
-/** True for a value made by `transfer()`. */
-export function isTransfer(value: unknown): value is Transfer<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (value as Record<symbol, unknown>)[TRANSFER] === true
-  );
-}

@@ -1,4 +1,5 @@
-import type { MessagePort } from "node:worker_threads";
+import type { MessagePort, TransferListItem } from "node:worker_threads";
+import { messages } from "../errors.js";
 
 /**
  * The messages between the pool executor (main thread) and the thread
@@ -75,7 +76,7 @@ export function isProgressMessage(message: unknown): message is ProgressMessage 
 
 export function serializeError(error: unknown): SerializedError {
   if (!(error instanceof Error)) {
-    return { name: "Error", message: `Worker handler threw a non-Error value: ${String(error)}` };
+    return { name: "Error", message: messages.nonErrorThrown(error) };
   }
   const serialized: SerializedError = { name: error.name, message: error.message };
   if (error.stack !== undefined) serialized.stack = error.stack;
@@ -104,4 +105,19 @@ export function deserializeError(serialized: SerializedError): Error {
   if (serialized.stack !== undefined) error.stack = serialized.stack;
   if (serialized.properties) Object.assign(error, serialized.properties);
   return error;
+}
+
+/** What `transfer()` of runcue/worker makes (the symbol is shared through the global registry). */
+export interface MarkedTransfer {
+  value: unknown;
+  transferList: readonly TransferListItem[];
+}
+
+/** True for a value made by `transfer()`; for the thread runtime only, not a public export. */
+export function isTransfer(value: unknown): value is MarkedTransfer {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[Symbol.for("runcue.transfer")] === true
+  );
 }

@@ -12,10 +12,9 @@ import { pathToFileURL } from "node:url";
 import { BroadcastChannel, parentPort, workerData } from "node:worker_threads";
 import { messages } from "../errors.js";
 import { LazyAbort } from "../lazy-abort.js";
-import { isTransfer } from "./index.js";
-import { threadMessages } from "./messages.js";
 import {
   type AbortMessage,
+  isTransfer,
   type ProgressMessage,
   type StartedMessage,
   serializeError,
@@ -164,21 +163,19 @@ const describe = (error: unknown): string =>
 function onOutsideError(error: unknown): void {
   const owner = owners.getStore();
   if (owner !== undefined && !owner.ended) {
-    owner.fail(
-      wrapOutsideError(error, threadMessages.thrownByOwnCallback(owner.work, describe(error))),
-    );
+    owner.fail(wrapOutsideError(error, messages.thrownByOwnCallback(owner.work, describe(error))));
     return;
   }
   if (owner === undefined && running.size > 0) {
     for (const job of running) {
       job.fail(
-        wrapOutsideError(error, threadMessages.thrownByUnknownCallback(job.work, describe(error))),
+        wrapOutsideError(error, messages.thrownByUnknownCallback(job.work, describe(error))),
       );
     }
     return;
   }
   process.stderr.write(
-    `${owner ? threadMessages.thrownAfterWorkEnded(owner.work, describe(error)) : threadMessages.thrownOutsideAnyWork(describe(error))}\n`,
+    `${owner ? messages.thrownAfterWorkEnded(owner.work, describe(error)) : messages.thrownOutsideAnyWork(describe(error))}\n`,
   );
 }
 
@@ -246,7 +243,7 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
       } catch (error) {
         const reason =
           describeUncloneable(value) ?? (error instanceof Error ? error.message : String(error));
-        throw new TypeError(threadMessages.uncloneableProgress(task.work, reason), {
+        throw new TypeError(messages.uncloneableProgress(task.work, reason), {
           cause: error,
         });
       }
@@ -276,10 +273,9 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
     if (isTransfer(value)) {
       const unclonable = describeUncloneable(value.value);
       if (unclonable !== undefined)
-        throw new TypeError(threadMessages.uncloneableResult(task.work, unclonable));
+        throw new TypeError(messages.uncloneableResult(task.work, unclonable));
       const badList = checkTransferList(value.transferList);
-      if (badList !== undefined)
-        throw new TypeError(threadMessages.badTransferList(task.work, badList));
+      if (badList !== undefined) throw new TypeError(messages.badTransferList(task.work, badList));
       outcome = { ok: true, value: value.value, progressCount };
       // Piscina moves the transferable list and hands the value to the main thread
       const movable = { [TRANSFERABLE]: value.transferList, [VALUE]: outcome };
@@ -289,7 +285,7 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
     // a result Piscina could not post would leave the work without an answer: say what is wrong instead
     const unclonable = describeUncloneable(value);
     if (unclonable !== undefined)
-      throw new TypeError(threadMessages.uncloneableResult(task.work, unclonable));
+      throw new TypeError(messages.uncloneableResult(task.work, unclonable));
     outcome = { ok: true, value, progressCount };
   } catch (error) {
     outcome = { ok: false, error: serializeError(error), progressCount };

@@ -154,11 +154,11 @@ async function runWorkload(plan: Workload): Promise<void> {
       expect(mostStartsInWindow(onStart[index]!, limits.rate.interval, 1)).toBeLessThanOrEqual(
         limits.rate.limit,
       );
-      // as the handlers saw it, on the clock every thread shares (1 ms for the message hop)
+      // as the handlers saw it, on timeOrigin + now (threads' origins differ by a few ms: 5 ms)
       const count = shared[2 + index * 3 + 2]!;
       const handlerStarts = [...new Float64Array(starts[index]!)].slice(0, count);
       expect(
-        mostStartsInWindow(handlerStarts, limits.rate.interval, 1),
+        mostStartsInWindow(handlerStarts, limits.rate.interval, 5),
         `handler starts of s${index} in any ${limits.rate.interval} ms`,
       ).toBeLessThanOrEqual(limits.rate.limit);
     });
