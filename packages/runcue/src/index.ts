@@ -15,6 +15,7 @@ export type {
   PoolWorkerStats,
 } from "./executors/types.js";
 export type { PriorityContext, PriorityFunction } from "./lane.js";
+export type { InferOutput, StandardSchemaV1 } from "./standard-schema.js";
 
 import type { Cue } from "./cue.js";
 import type {

@@ -1,8 +1,8 @@
-import type { ZodType } from "zod";
 import type { Executor, JobTask } from "./executors/types.js";
 import type { Lane } from "./lane.js";
 import type { RetrySettings, WorkCheck } from "./options.js";
 import type { Service } from "./services.js";
+import type { StandardSchemaV1 } from "./standard-schema.js";
 
 declare const taskTypes: unique symbol;
 
@@ -30,5 +30,5 @@ export interface RegisteredTask {
   readonly isReady: WorkCheck | undefined;
   readonly isStale: WorkCheck | undefined;
   /** The schema `submit` checks params against. */
-  readonly params: ZodType | undefined;
+  readonly params: StandardSchemaV1 | undefined;
 }

@@ -86,7 +86,7 @@ describe("bad input is refused at the call that made it", () => {
       /retry\.attempts/,
     );
     expect(() => cue.task("t", { run: async () => 1, params: { x: 1 } as never })).toThrow(
-      /params: expected a zod schema/,
+      /params: expected a Standard Schema/,
     );
   });
 
