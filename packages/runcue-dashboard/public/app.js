@@ -296,6 +296,11 @@ async function mountPanels() {
 let worksTimer;
 async function loadWorks() {
   clearTimeout(worksTimer);
+  if (document.visibilityState === "hidden") {
+    // a tab in the background asks for nothing; it reads the page again when shown
+    document.addEventListener("visibilitychange", loadWorks, { once: true });
+    return;
+  }
   const limit = Number($("#filter-limit").value);
   const query = new URLSearchParams({ offset: String(works.offset), limit: String(limit) });
   if ($("#filter-state").value) query.set("state", $("#filter-state").value);

@@ -249,6 +249,8 @@ class DashboardServer implements Dashboard {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache",
       Connection: "keep-alive",
+      // a reverse proxy (nginx) would otherwise hold the stream back in its buffer
+      "X-Accel-Buffering": "no",
     });
     const client: Client = { response, isBehind: false };
     if (this.clientsOpen.size === 0) this.state.failures.listen();
