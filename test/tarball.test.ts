@@ -1,6 +1,7 @@
 /**
  * runcue as npm users get it: the packed tarball, installed into a folder of its own beside the
- * schema library a user picked, loaded with `require()` from CommonJS and with `import` from ESM.
+ * schema library a user picked (zod 4, zod 3 or valibot: any Standard Schema), loaded with
+ * `require()` from CommonJS and with `import` from ESM.
  *
  * The install is done here, offline, the way a package manager lays it out: the tarball unpacked
  * as node_modules/runcue, runcue's dependencies in its own node_modules (the versions this
@@ -30,6 +31,9 @@ const fixtures = join(root, "test", "fixtures", "tarball");
 /** The schema libraries an app may bring, as this workspace has them installed (test/package.json). */
 const schemaLibraries = {
   zod4: { zod: join(root, "test", "node_modules", "zod") },
+  // the zod 3 package itself (zod@3.25), not zod 4's zod/v3 subpath
+  zod3: { zod: join(root, "test", "node_modules", "zod3") },
+  valibot: { valibot: join(root, "test", "node_modules", "valibot") },
 } as const;
 
 let work: string;
@@ -106,7 +110,8 @@ describe.each(Object.keys(schemaLibraries))("an app with %s params", (library) =
         // require() and import give the one ES module: one Cue class, one TimeoutError
         oneCopy: true,
       });
-      expect(result.refused).toMatch(/double/);
+      // the schema library's own issue, with its path, in runcue's message
+      expect(result.refused).toMatch(/^Invalid params for task "double": n: /);
     });
   }
 });
