@@ -15,7 +15,17 @@ export type {
   PoolWorkerStats,
 } from "./executors/types.js";
 export type { PriorityContext, PriorityFunction } from "./lane.js";
-export type { InferOutput, StandardSchemaV1 } from "./standard-schema.js";
+export type {
+  InferOutput,
+  StandardFailure,
+  StandardIssue,
+  StandardPathSegment,
+  StandardResult,
+  StandardSchemaProps,
+  StandardSchemaV1,
+  StandardSuccess,
+  StandardTypes,
+} from "./standard-schema.js";
 
 import type { Cue } from "./cue.js";
 import type {

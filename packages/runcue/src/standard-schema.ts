@@ -8,21 +8,59 @@ import { messages } from "./errors.js";
 
 /** The Standard Schema interface, version 1. */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
-  readonly "~standard": {
-    readonly version: 1;
-    readonly vendor: string;
-    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
-    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
-  };
+  /** The schema's Standard Schema properties. */
+  readonly "~standard": StandardSchemaProps<Input, Output>;
 }
 
-type StandardResult<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: ReadonlyArray<StandardIssue> };
+/** What a Standard Schema carries under `~standard`. */
+export interface StandardSchemaProps<Input = unknown, Output = Input> {
+  /** The version of the spec: 1. */
+  readonly version: 1;
+  /** The library that made the schema ("zod", "valibot", ...). */
+  readonly vendor: string;
+  /** Validates a value: its output, or issues (runcue refuses a promise here). */
+  readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+  /** The input and output types, for inference only. */
+  readonly types?: StandardTypes<Input, Output> | undefined;
+}
 
-interface StandardIssue {
+/** The schema's types, for inference only. */
+export interface StandardTypes<Input, Output> {
+  /** What the schema accepts. */
+  readonly input: Input;
+  /** What validation gives. */
+  readonly output: Output;
+}
+
+/** A validation's answer: the output, or what is wrong. */
+export type StandardResult<Output> = StandardSuccess<Output> | StandardFailure;
+
+/** A value that passed: the schema's output. */
+export interface StandardSuccess<Output> {
+  /** The validated (and maybe transformed) value. */
+  readonly value: Output;
+  /** None on success. */
+  readonly issues?: undefined;
+}
+
+/** A value that failed. */
+export interface StandardFailure {
+  /** What is wrong, one issue each. */
+  readonly issues: ReadonlyArray<StandardIssue>;
+}
+
+/** One thing wrong with a value. */
+export interface StandardIssue {
+  /** What is wrong. */
   readonly message: string;
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  /** Where, from the top of the value: keys, or segments holding one. */
+  readonly path?: ReadonlyArray<PropertyKey | StandardPathSegment> | undefined;
+}
+
+/** A path segment given as an object. */
+export interface StandardPathSegment {
+  /** The key at this step. */
+  readonly key: PropertyKey;
 }
 
 /** The output type of a Standard Schema. */
