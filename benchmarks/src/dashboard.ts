@@ -312,7 +312,8 @@ export async function runDashboard(
   const concurrency = options.dispatchConcurrency;
   const threads = Math.min(options.maxThreads, os.availableParallelism());
   const { size, iter, grid } = options;
-  const repeats = Math.max(options.repeats * 2, 3);
+  // smoke: one repeat of each, it only proves the benchmark runs
+  const repeats = options.smoke ? 1 : Math.max(options.repeats * 2, 3);
   const scaleWorks = options.smoke ? 2_000 : options.idleWorks;
   const noPageCalls: NoPageCalls = { stats: 0, debugBlocked: 0, list: 0, get: 0, listeners: 0 };
   const workloads: Workload[] = [];
