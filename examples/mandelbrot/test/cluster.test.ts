@@ -73,10 +73,15 @@ describe("a render through runcue-worker processes", () => {
     const args = ["--size", "256", "--grid", "4", "--iter", "6000", "--zoom", "-0.745,0.113,0.02"];
     const [localOut, remoteOut] = [await outFolder(), await outFolder()];
     const local = await render(localOut, [...args, "--threads", "2"]);
+    let finished = false;
     const rendering = render(remoteOut, [...args, "--redis", redis.url, "--queue", "killed"]);
+    rendering.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
     // once the first tile is written, the other worker is in the middle of one: kill it
     const tiles = join(remoteOut, "tiles");
-    for (;;) {
+    while (!finished) {
       const names = await readdir(tiles).catch(() => [] as string[]);
       if (names.some((name) => name.endsWith(".bin"))) break;
       await new Promise((resolve) => setTimeout(resolve, 10));

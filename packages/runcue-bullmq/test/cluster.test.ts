@@ -29,8 +29,12 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
       params: { index: number };
     }[];
     expect(results.map((result) => result.params.index)).toEqual([...Array(12).keys()]);
+    expect(cue.stats().pools.farm).toMatchObject({ size: 6, busy: 0 });
+    // each worker's own count comes with its next heartbeat
+    await waitFor("the heartbeats to say idle", () =>
+      cue.stats().pools.farm!.workers!.every((worker) => worker.busy === 0),
+    );
     const farm = cue.stats().pools.farm!;
-    expect(farm).toMatchObject({ size: 6, busy: 0 });
     expect(farm.workers!.map((worker) => worker.id).sort()).toEqual(
       cluster.workers.map((worker) => worker.id).sort(),
     );
