@@ -1,6 +1,11 @@
 export type { BlockedReason, BlockedWork } from "./blocked.js";
 export type { StopOptions, SubmitOptions, WaitOptions } from "./call-options.js";
 export { Cue, type ListFilter } from "./cue.js";
+export type {
+  WorkFailureMessage,
+  WorkFinishMessage,
+  WorkStartMessage,
+} from "./diagnostics.js";
 export { CancelledError, TimeoutError, type TimeoutKind } from "./errors.js";
 export type { CueEvents, EventName, Listener } from "./events.js";
 export { ThreadPool, type ThreadPoolOptions } from "./executors/thread-pool.js";
@@ -15,32 +20,7 @@ export type {
   PoolWorkerStats,
 } from "./executors/types.js";
 export type { PriorityContext, PriorityFunction } from "./lane.js";
-export type {
-  InferOutput,
-  StandardFailure,
-  StandardIssue,
-  StandardPathSegment,
-  StandardResult,
-  StandardSchemaProps,
-  StandardSchemaV1,
-  StandardSuccess,
-  StandardTypes,
-} from "./standard-schema.js";
-
-import type { Cue } from "./cue.js";
-import type {
-  WorkFailureMessage as FailureMessage,
-  WorkFinishMessage as FinishMessage,
-  WorkStartMessage as StartMessage,
-} from "./observe.js";
-
 export { type DurationStats, type TaskTimingStats, workChannels } from "./observe.js";
-/** Published on `runcue:work:start` when an attempt starts. */
-export type WorkStartMessage = StartMessage<Cue>;
-/** Published on `runcue:work:finish` when a work completes. */
-export type WorkFinishMessage = FinishMessage<Cue>;
-/** Published on `runcue:work:failure` when an attempt fails, or a work fails without running. */
-export type WorkFailureMessage = FailureMessage<Cue>;
 export type {
   BackoffOptions,
   CueOptions,
@@ -53,6 +33,17 @@ export type {
   WorkerTaskDefinition,
 } from "./options.js";
 export { parseRate, type Rate } from "./rate.js";
+export type {
+  InferOutput,
+  StandardFailure,
+  StandardIssue,
+  StandardPathSegment,
+  StandardResult,
+  StandardSchemaProps,
+  StandardSchemaV1,
+  StandardSuccess,
+  StandardTypes,
+} from "./standard-schema.js";
 export type { CueStats, RateStats, ServiceStats } from "./stats.js";
 export type { TaskName } from "./tasks.js";
 export type { StateCounts, TaskContext, Work, WorkId, WorkInfo, WorkState } from "./works.js";

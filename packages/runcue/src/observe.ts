@@ -28,54 +28,32 @@ import type { Work } from "./works.js";
  * ```
  */
 export const workChannels = {
-  /** An attempt of a work starts: {@link WorkStartMessage}. */
+  /** An attempt of a work starts: a `WorkStartMessage`. */
   start: "runcue:work:start",
-  /** A work completed (it ran; a skipped work publishes nothing): {@link WorkFinishMessage}. */
+  /** A work completed (it ran; a skipped work publishes nothing): a `WorkFinishMessage`. */
   finish: "runcue:work:finish",
   /**
    * An attempt ended without a result (it threw, timed out or was cancelled while running), or a
-   * work failed for good without running (a pending or stall timeout): {@link WorkFailureMessage}.
+   * work failed for good without running (a pending or stall timeout): a `WorkFailureMessage`.
    */
   failure: "runcue:work:failure",
 } as const;
 
-/** Published on `runcue:work:start` when an attempt starts. */
-export interface WorkStartMessage<C = unknown> {
-  /** The cue the work belongs to (work ids are unique within a cue). */
-  cue: C;
-  /** The work as `cue.get()` would return it now: state `"running"`, `attempt` counting from 1. */
+// The messages' shapes; their documented public form, with `cue` typed, is in diagnostics.ts.
+interface WorkStartMessage {
+  cue: object;
   work: Work;
-  /** Milliseconds the attempt waited: from when it could first run (submitted, its `delay`/`at`, or its retry's backoff) to its start. */
   waitTime: number;
 }
 
-/** Published on `runcue:work:finish` when a work completes. */
-export interface WorkFinishMessage<C = unknown> {
-  /** The cue the work belongs to. */
-  cue: C;
-  /** The work in its final state, `"completed"`, with its `result`. */
-  work: Work;
-  /** What the handler returned. */
+interface WorkFinishMessage extends WorkStartMessage {
   result: unknown;
-  /** Milliseconds the last attempt waited before it started (see {@link WorkStartMessage.waitTime}). */
-  waitTime: number;
-  /** Milliseconds the last attempt ran, as `onComplete`'s duration. */
   runTime: number;
 }
 
-/** Published on `runcue:work:failure` when an attempt fails, or a work fails without running. */
-export interface WorkFailureMessage<C = unknown> {
-  /** The cue the work belongs to. */
-  cue: C;
-  /** The work: `"pending"` when it will run again, else in its final state (`"failed"` or `"cancelled"`). */
-  work: Work;
-  /** What the attempt threw, a `TimeoutError`, or a `CancelledError`. */
+interface WorkFailureMessage extends WorkStartMessage {
   error: Error;
-  /** Milliseconds the attempt waited before it started, or the work waited in all when it never ran. */
-  waitTime: number;
-  /** Milliseconds the attempt ran; `undefined` when the work failed without running. */
   runTime: number | undefined;
-  /** True when the task's `retry` runs the work again (`onRetry` fires); false for a final failure or a cancel. */
   willRetry: boolean;
 }
 
@@ -151,7 +129,7 @@ function waitedUntil(record: ObservedWork, until: number): number {
 
 /** Publishes the work channels and keeps the per-task timings of one cue. */
 export class Observer {
-  /** `cue` is the Cue whose works it reports (typed in index.ts, so this file need not import cue.ts). */
+  /** `cue` is the Cue whose works it reports (typed in diagnostics.ts, so this file need not import cue.ts). */
   constructor(private readonly cue: object) {}
 
   private readonly timings = new Map<
