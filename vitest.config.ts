@@ -21,6 +21,8 @@ export default defineConfig({
       exclude: ["**/*.d.ts"],
       reporter: ["text-summary", "text", "html", "json-summary"],
       reportsDirectory: ".tmp/coverage",
+      // a timing test that fails under instrumentation should not hide the figures
+      reportOnFailure: true,
     },
     typecheck: {
       enabled: true,
