@@ -242,9 +242,9 @@ function report(
     `${size}×${size} px, ${iter} iterations, ${grid}×${grid} tiles, colormap ${colormap}, ` +
       `zoom ${zoom.cx},${zoom.cy},${zoom.scale}`,
   );
+  const mirroredNote = mirrored > 0 ? ` (${mirrored} of them mirrored)` : "";
   console.log(
-    `tiles: ${rendered.length} rendered (${mirrored} of them mirrored), ` +
-      `${skipped.length} skipped (already valid)`,
+    `tiles: ${rendered.length} rendered${mirroredNote}, ${skipped.length} skipped (already valid)`,
   );
   console.log(
     image
