@@ -3,7 +3,6 @@ import { LazyAbort } from "./lazy-abort.js";
 import type { WorkInfo, WorkRecord } from "./works.js";
 
 /** How an attempt's handler ended, when that ending decided the work. */
-export type AttemptOutcome = { ok: true; result: unknown } | { ok: false; error: unknown };
 
 /** What an attempt reports to the scheduler. */
 export interface AttemptHooks {
@@ -11,10 +10,11 @@ export interface AttemptHooks {
   /** The handler began (or, unreported, the attempt ended): stamp the rate window. */
   started(attempt: Attempt): void;
   /**
-   * The executor's slot is free again. `outcome` is the handler's ending when
-   * it decided the work; undefined when a cancel, timeout or stop decided first.
+   * The executor's slot is free again. With `decidedHere` the handler's ending
+   * decided the work (`succeeded`, and `value` its result or error); without,
+   * a cancel, timeout or stop decided first.
    */
-  settled(attempt: Attempt, outcome: AttemptOutcome | undefined): void;
+  settled(attempt: Attempt, decidedHere: boolean, succeeded: boolean, value: unknown): void;
 }
 
 const Phase = {
@@ -66,11 +66,11 @@ export class Attempt extends LazyAbort implements Job {
   }
 
   resolve(result: unknown): void {
-    this.release({ ok: true, result });
+    this.release(true, result);
   }
 
   reject(error: unknown): void {
-    this.release({ ok: false, error });
+    this.release(false, error);
   }
 
   /** The handler is being called now. Later calls change nothing. */
@@ -85,14 +85,15 @@ export class Attempt extends LazyAbort implements Job {
     this.stamped = true;
   }
 
-  private release(outcome: AttemptOutcome): void {
+  // plain arguments, no outcome object: this runs once per work
+  private release(succeeded: boolean, value: unknown): void {
     if (this.phase === Phase.Released) return;
     // never reported (a result that overtook its thread's message, a thread that died loading):
     // stamped now, late rather than never
     this.handlerStarted();
     const decidedHere = this.phase === Phase.Running;
     this.phase = Phase.Released;
-    this.hooks.settled(this, decidedHere ? outcome : undefined);
+    this.hooks.settled(this, decidedHere, succeeded, value);
   }
 
   progress(value: unknown): void {

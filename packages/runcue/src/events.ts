@@ -43,6 +43,17 @@ export const LISTENER_NAMES: Record<EventName, string> = {
   stallWarning: "onStallWarning",
 };
 
+/** How many arguments each work event's listeners get. */
+const EVENT_ARITY: Record<WorkEventName, number> = {
+  start: 1,
+  complete: 3,
+  failure: 2,
+  retry: 3,
+  skip: 1,
+  progress: 2,
+  pendingWarning: 2,
+};
+
 /** A listener, of one task's works when `task` is set. */
 interface Entry {
   readonly listener: (...args: never[]) => void;
@@ -94,12 +105,19 @@ export class Events {
    * Emits an event of `record` to the listeners of every work and to those of
    * its task. The snapshot is made only when someone listens; false when nobody did.
    */
-  emitWork<E extends WorkEventName>(event: E, record: WorkRecord, ...rest: Rest<E>): boolean {
-    let args: CueEvents[E] | undefined;
-    for (const entry of this.entries[event]) {
+  emitWork<E extends WorkEventName>(event: E, record: WorkRecord, ...rest: Rest<E>): boolean;
+  // fixed arity inside: a rest array per event is an allocation per work even with nobody listening
+  emitWork(event: WorkEventName, record: WorkRecord, second?: unknown, third?: unknown): boolean {
+    const entries = this.entries[event];
+    if (entries.length === 0) return false;
+    let args: unknown[] | undefined;
+    for (const entry of entries) {
       if (entry.task !== undefined && entry.task !== record.task) continue;
-      args ??= [record.snapshot(), ...rest] as unknown as CueEvents[E];
-      this.call(event, entry, args);
+      if (args === undefined) {
+        args = [record.snapshot(), second, third];
+        args.length = EVENT_ARITY[event];
+      }
+      this.call(event, entry, args as CueEvents[typeof event]);
     }
     return args !== undefined;
   }

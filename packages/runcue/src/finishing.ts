@@ -1,4 +1,4 @@
-import type { Attempt, AttemptHooks, AttemptOutcome } from "./attempt.js";
+import type { Attempt, AttemptHooks } from "./attempt.js";
 import { CancelledError, messages, TimeoutError } from "./errors.js";
 import type { Events } from "./events.js";
 import { retryDelay } from "./options.js";
@@ -55,7 +55,8 @@ export class Finisher {
       // the window's next opening is known only now
       this.hooks.pump();
     },
-    settled: (attempt, outcome) => this.settle(attempt, outcome),
+    settled: (attempt, decidedHere, succeeded, value) =>
+      this.settle(attempt, decidedHere, succeeded, value),
   };
 
   /** An attempt started: it is in flight until its executor settles it. */
@@ -67,15 +68,16 @@ export class Finisher {
     }
   }
 
-  private settle(attempt: Attempt, outcome: AttemptOutcome | undefined): void {
+  private settle(attempt: Attempt, decidedHere: boolean, succeeded: boolean, value: unknown): void {
     this.running.delete(attempt);
     clearTimeout(attempt.timer);
     const { record } = attempt;
     this.tasks.get(record.task)!.service?.release();
     if (record.execution === attempt) record.execution = undefined;
-    if (outcome) {
-      if (outcome.ok) this.complete(record, outcome.result, monotonicNow() - attempt.startedAt);
-      else this.failAttempt(record, toError(outcome.error), monotonicNow() - attempt.startedAt);
+    if (decidedHere) {
+      const duration = monotonicNow() - attempt.startedAt;
+      if (succeeded) this.complete(record, value, duration);
+      else this.failAttempt(record, toError(value), duration);
     }
     if (this.running.size === 0 && this.drainWaiters.length > 0) {
       const waiters = this.drainWaiters;

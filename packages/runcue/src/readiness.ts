@@ -107,7 +107,10 @@ export class Readiness {
 
   /** A work finished: its slot or output may unblock others, so a forced pass, spaced by its cost. */
   afterFinish(lanes: readonly Lane[]): void {
-    if (this.forcedPass || !lanes.some((lane) => lane.waiting.length > 0)) return;
+    if (this.forcedPass) return;
+    let anyWaiting = false;
+    for (const lane of lanes) anyWaiting ||= lane.waiting.length > 0;
+    if (!anyWaiting) return;
     const now = monotonicNow();
     if (this.pacing.forced.isDue(now)) {
       this.forcedPass = true;
