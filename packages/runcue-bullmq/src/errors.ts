@@ -24,6 +24,9 @@ export const messages = {
   jobVanished: (task: string, workId: string, jobId: string) =>
     `The BullMQ job ${jobId} of task "${task}" (work ${workId}) is no longer in Redis and its outcome never arrived ` +
     "(Redis restarted without persistence, its event was lost, or the job was removed from outside): the attempt is failed so the task's retry decides",
+  storedResultMissing: (task: string, workId: string, jobId: string) =>
+    `The result of task "${task}" (work ${workId}, BullMQ job ${jobId}) was no longer in Redis when the coordinator came for it ` +
+    "(Redis restarted without persistence, or it expired): the attempt is failed so the task's retry decides",
   remoteFailure: (task: string, workId: string, reason: string) =>
     `Task "${task}" (work ${workId}) failed in BullMQ: ${reason}`,
   protocolMismatch: (got: unknown, expected: number) =>

@@ -38,7 +38,18 @@ export interface JobData {
  */
 export type JobResult =
   | { ok: true; value: Encoded; progressCount: number }
+  /** A large result: in its own key (`keysFor().result`), read and deleted by the coordinator. */
+  | { ok: true; stored: true; progressCount: number }
   | { ok: false; error: Encoded; progressCount: number };
+
+/**
+ * Results up to this size (encoded, bytes) travel in the job's completed
+ * event; larger ones in a key of their own, so the queue's event stream
+ * (BullMQ keeps its last 10,000 events) stays small.
+ */
+export const INLINE_RESULT_BYTES = 64 * 1024;
+/** A stored result nobody read (its coordinator stopped) is dropped after this (ms). */
+export const STORED_RESULT_EXPIRY = 15 * 60_000;
 
 /** A progress update, as `job.updateProgress` stores it. */
 export interface JobProgress {
@@ -75,6 +86,8 @@ export function keysFor(prefix: string, queue: string) {
     worker: (id: string) => `${base}:worker:${id}`,
     /** Pub/sub channel the workers listen on for cancels. */
     control: `${base}:control`,
+    /** A large result of one job, until the coordinator reads it. */
+    result: (jobId: string) => `${base}:result:${jobId}`,
   };
 }
 

@@ -51,6 +51,8 @@ class RemoteJob {
   heldSince = 0;
   /** Reconcile passes in a row that found no job in Redis. */
   missingPasses = 0;
+  /** Its large result is being read from its own key. */
+  fetching = false;
   abortTimer: NodeJS.Timeout | undefined = undefined;
 
   constructor(
@@ -314,7 +316,9 @@ export class RedisPool implements Pool {
 
   /** Removes a finished job of this run that nothing waits for any more (settled by an abort or a lost worker). */
   private forget(jobId: string): void {
-    if (jobId.startsWith(`${this.run_}.`)) void this.queue?.remove(jobId).catch(() => {});
+    if (!jobId.startsWith(`${this.run_}.`)) return;
+    void this.queue?.remove(jobId).catch(() => {});
+    void this.client?.del(this.keys.result(jobId)).catch(() => {});
   }
 
   private finish(entry: RemoteJob, result: JobResult, force = false): void {
@@ -325,6 +329,10 @@ export class RedisPool implements Pool {
       entry.held = result;
       return;
     }
+    if ("stored" in result) {
+      void this.fetchStored(entry);
+      return;
+    }
     let value: unknown;
     try {
       value = result.ok ? decode(result.value) : decodeError(result.error);
@@ -333,6 +341,33 @@ export class RedisPool implements Pool {
       return;
     }
     this.settle(entry, result.ok, value);
+  }
+
+  /** A large result waits in a key of its own: read it and delete it in one step. */
+  private async fetchStored(entry: RemoteJob): Promise<void> {
+    if (entry.fetching) return;
+    entry.fetching = true;
+    let encoded: string | null;
+    try {
+      encoded = (await this.client?.getdel(this.keys.result(entry.id))) ?? null;
+    } catch (error) {
+      this.settle(entry, false, error);
+      return;
+    }
+    const { work } = entry.job;
+    if (encoded === null) {
+      this.settle(
+        entry,
+        false,
+        new Error(messages.storedResultMissing(work.task, work.id, entry.id)),
+      );
+      return;
+    }
+    try {
+      this.settle(entry, true, decode(encoded));
+    } catch (error) {
+      this.settle(entry, false, error);
+    }
   }
 
   private settle(entry: RemoteJob, succeeded: boolean, value: unknown): void {
@@ -400,7 +435,12 @@ export class RedisPool implements Pool {
         now - this.unsteadySince > HEARTBEAT_EXPIRY + HEARTBEAT_INTERVAL &&
         now - this.membership.refreshedAt < 3 * MEMBERSHIP_INTERVAL;
       entries.forEach((entry, index) => {
-        if (entry.phase !== "queued") return;
+        if (entry.phase !== "queued" || entry.fetching) return;
+        if (entry.held && now - entry.heldSince >= this.options.reconcileInterval) {
+          // its progress was lost on the way: the result does not wait for it any longer
+          this.finish(entry, entry.held, true);
+          return;
+        }
         const [error, fields] = replies[index] ?? [];
         if (error || !Array.isArray(fields)) return;
         const [data, returnvalue, failedReason, finishedOn, processedBy] = fields as (

@@ -3,6 +3,7 @@
  * result over the size limit fails clearly, and params that cannot cross
  * are refused at submit.
  */
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decode, encode } from "../src/codec.js";
 import { type Cluster, JOBS, startCluster } from "./helpers/cluster.js";
@@ -133,6 +134,29 @@ describe("data across the cluster", () => {
     expect(error.message).toBe("bad input 42");
     expect(error.code).toBe("E_BAD");
     expect(error.detail).toEqual({ value: 42 });
+    await cue.stop();
+  });
+
+  test("a large result travels beside the event stream, and is deleted once read", async () => {
+    const cue = cluster.cue();
+    cue.service("cpu");
+    const big = cue.task("big", { uses: "cpu", worker: JOBS, export: "big", pool: "farm" });
+    cue.start();
+    const result = (await cue.result(cue.submit(big, { size: 300_000 }))) as Uint8Array;
+    expect(result).toHaveLength(300_000);
+    expect(result.every((byte) => byte === 7)).toBe(true);
+    const redis = new Redis(cluster.redis.url);
+    expect(await redis.keys("*runcue:result:*")).toEqual([]);
+    const events = (await redis.xrevrange(
+      `bull:${cluster.queue}:events`,
+      "+",
+      "-",
+      "COUNT",
+      100,
+    )) as [string, string[]][];
+    const largest = Math.max(...events.map(([, fields]) => fields.join("").length));
+    expect(largest).toBeLessThan(64 * 1024);
+    redis.disconnect();
     await cue.stop();
   });
 

@@ -17,11 +17,13 @@ import {
   type CancelMessage,
   HEARTBEAT_EXPIRY,
   HEARTBEAT_INTERVAL,
+  INLINE_RESULT_BYTES,
   type JobData,
   type JobProgress,
   type JobResult,
   keysFor,
   PROTOCOL_VERSION,
+  STORED_RESULT_EXPIRY,
   type WorkerAnnouncement,
 } from "../protocol.js";
 import { type LocalJob, LocalThreads } from "./threads.js";
@@ -206,6 +208,10 @@ export class RuncueWorker {
         );
         error.name = "ResultTooLargeError";
         return { ok: false, error: encodeError(error), progressCount };
+      }
+      if (value.length > INLINE_RESULT_BYTES && this.client) {
+        await this.client.set(this.keys.result(jobId), value, "PX", STORED_RESULT_EXPIRY);
+        return { ok: true, stored: true, progressCount };
       }
       return { ok: true, value, progressCount };
     } finally {
