@@ -385,3 +385,19 @@ export function parseOptions<T extends z.ZodType>(
     throw new Error(messages.invalidOptions(where, describeIssues(parsed.error)));
   return parsed.data;
 }
+
+// The documented interfaces and the schemas must agree: a compile error here means one changed alone.
+type Agrees<Documented, Parsed> = [Documented] extends [Parsed]
+  ? [keyof Parsed] extends [keyof Documented]
+    ? [keyof Documented] extends [keyof Parsed]
+      ? true
+      : false
+    : false
+  : false;
+const optionsAgree: [
+  Agrees<CueOptions, z.input<typeof cueOptionsSchema>>,
+  Agrees<ServiceOptions, z.input<typeof serviceOptionsSchema>>,
+  Agrees<RetryOptions, z.input<typeof retrySchema>>,
+  Agrees<TaskDefinition, z.input<typeof taskDefinitionSchema>>,
+] = [true, true, true, true];
+void optionsAgree;
