@@ -8,6 +8,7 @@ import { fixture, gate, newCue, startedCue } from "./helpers.js";
  * `pools` option alone.
  */
 class MemoryPool implements Pool {
+  checkTask?: (task: JobTask) => void;
   host: ExecutorHost | undefined;
   size: number;
   running = new Set<Job>();
@@ -185,6 +186,24 @@ describe("pools are checked where they are named", () => {
     expect(() => cue.task("tile", { worker: fixture("workers.mjs"), pool: "farm" })).toThrow(
       'Task "tile" uses unknown pool "farm": pass it in the "pools" option of new Cue() (pools: "local", "memory")',
     );
+  });
+
+  test("a pool may refuse a task at task(), with its own message", () => {
+    const memory = new MemoryPool(1);
+    memory.checkTask = (task) => {
+      if (task.expose) throw new Error(`MemoryPool: task "${task.name}" may not expose functions`);
+    };
+    const cue = newCue({ pools: { memory } });
+    expect(() =>
+      cue.task("asks", {
+        worker: fixture("workers.mjs"),
+        pool: "memory",
+        expose: { lookup: () => 1 },
+      }),
+    ).toThrow('MemoryPool: task "asks" may not expose functions');
+    expect(() =>
+      cue.task("plain", { worker: fixture("workers.mjs"), pool: "memory" }),
+    ).not.toThrow();
   });
 
   test("pool is for worker tasks only", () => {
