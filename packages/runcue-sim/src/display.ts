@@ -4,7 +4,6 @@
  */
 import { createLogUpdate } from "log-update";
 import pc from "picocolors";
-import type { Scenario } from "./scenarios/index.js";
 import type {
   EventLogEntry,
   ServiceSnapshot,
@@ -12,6 +11,7 @@ import type {
   Snapshot,
   StallReport,
 } from "./report.js";
+import type { Scenario } from "./scenarios/index.js";
 
 /** Where output goes; process.stdout / process.stderr in the CLI. */
 export interface OutputStream {
