@@ -115,3 +115,32 @@ describe("runcue-sim colours", () => {
     expect(plain.stdout + plain.stderr).not.toContain(ESCAPE);
   });
 });
+
+describe("the root scripts (pnpm mandelbrot, pnpm sim, ...)", () => {
+  // `pnpm --filter <package> run` turns any failure into exit 1; the root scripts use
+  // `pnpm -C <folder> run`, which passes the command's own exit code on.
+  function pnpm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    return new Promise((resolve) => {
+      execFile("pnpm", args, { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        resolve({ code: typeof code === "number" ? code : -1, stdout, stderr });
+      });
+    });
+  }
+
+  test.each([
+    ["mandelbrot", "--size", "0"],
+    ["sim", "--count", "many"],
+    ["apple-pie", "--pies", "0"],
+  ])("pnpm %s with a bad flag exits 2, as the command does", async (script, flag, value) => {
+    const { code, stderr } = await pnpm([script, flag, value]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(flag);
+  });
+
+  test("pnpm mandelbrot --version prints the versions", async () => {
+    const { code, stdout } = await pnpm(["mandelbrot", "--version"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\d+\.\d+\.\d+ \(runcue \d+\.\d+\.\d+\)/);
+  });
+});
