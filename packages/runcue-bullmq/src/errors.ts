@@ -33,6 +33,11 @@ export const messages = {
     `job data of protocol version ${String(got)}, this runcue-worker speaks version ${expected}: run the same @runcue/bullmq version on the coordinator and every worker`,
   moduleNotFound: (module: string, root: string) =>
     `worker module ${module} was not found under --root ${root}: start runcue-worker in the same checkout as the coordinator, or pass --root`,
+  coordinatorStopped: () => "the coordinator stopped",
+  poolClosed: (task: string, workId: string) =>
+    `Task "${task}" (work ${workId}) was still running remotely when its redisPool() closed`,
+  workerStopping: (worker: string) =>
+    `runcue-worker ${worker} is stopping (a second SIGTERM): the running job was aborted`,
   poolAttachedTwice: () => "A redisPool() belongs to one Cue: make one pool per Cue",
   connecting: (where: string) => `connecting to Redis at ${where}`,
   noWorkers: (queue: string) =>

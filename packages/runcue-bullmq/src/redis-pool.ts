@@ -496,10 +496,11 @@ export class RedisPool implements Pool {
       const message: CancelMessage = {
         type: "cancel",
         jobId: entry.id,
-        reason: "the coordinator stopped",
+        reason: messages.coordinatorStopped(),
       };
       await this.client?.publish(this.keys.control, JSON.stringify(message)).catch(() => {});
-      this.settle(entry, false, new Error("the remote pool was closed while the job ran"));
+      const { work } = entry.job;
+      this.settle(entry, false, new Error(messages.poolClosed(work.task, work.id)));
     }
     const queue = this.queue;
     const events = this.events;

@@ -103,7 +103,7 @@ describe("cluster faults", () => {
     expect(await worker!.exited).toEqual({ code: 0, signal: null });
     const error = await cue.result(id).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain("runcue-worker is stopping");
+    expect((error as Error).message).toContain(`runcue-worker ${worker!.id} is stopping`);
     await cue.stop();
   });
 

@@ -226,7 +226,7 @@ export class RuncueWorker {
    * connection and thread.
    */
   stop({ abort = false } = {}): Promise<void> {
-    if (abort) this.worker?.cancelAllJobs("runcue-worker is stopping");
+    if (abort) this.worker?.cancelAllJobs(messages.workerStopping(this.id));
     if (this.closing) return this.closing;
     this.draining = true;
     this.closing = (async () => {
