@@ -3,7 +3,7 @@
  * panel of the image filling in tile by tile, in completion order. The panel
  * gets the order with each update and fetches each tile's shades once.
  */
-import type { Cue } from "runcue";
+import type { Cue, TaskName } from "runcue";
 import { readTile } from "./artifacts.ts";
 import { type ColormapName, colormapPalette } from "./colormaps.ts";
 import { tileBounds } from "./kernel.ts";
@@ -15,8 +15,8 @@ export interface ImageDashboardOptions {
   settings: RenderSettings;
   colormap: ColormapName;
   tilesDir: string;
-  /** Tasks whose works are tiles (params `TileParams`, result `TileResult`). */
-  tileTasks: string[];
+  /** Tasks whose works are tiles. */
+  tileTasks: Array<TaskName<TileParams, TileResult>>;
 }
 
 /** Bytes of a tile's header in `/panels/image/files/tile-<index>`: x, y, width, height. */
@@ -30,18 +30,15 @@ export async function serveImageDashboard(cue: Cue, options: ImageDashboardOptio
   /** Tile indices (row * grid + col) in the order they completed, skipped ones included. */
   const done: number[] = [];
   const rendered = new Map<number, Uint8Array>();
-  const isTile = (task: string) => tileTasks.includes(task);
-  cue.onComplete((work, result) => {
-    if (!isTile(work.task)) return;
-    const { col, row, shades } = result as TileResult;
-    rendered.set(row * grid + col, shades);
-    done.push(row * grid + col);
-  });
-  cue.onSkip((work) => {
-    if (!isTile(work.task)) return;
-    const { col, row } = work.params as TileParams;
-    done.push(row * grid + col);
-  });
+  for (const task of tileTasks) {
+    cue.onComplete(task, (_work, { col, row, shades }) => {
+      rendered.set(row * grid + col, shades);
+      done.push(row * grid + col);
+    });
+    cue.onSkip(task, ({ params: { col, row } }) => {
+      done.push(row * grid + col);
+    });
+  }
 
   async function tileFile(index: number): Promise<Uint8Array | undefined> {
     if (!Number.isInteger(index) || index < 0 || index >= grid * grid) return undefined;
