@@ -1,5 +1,6 @@
 import type { Executor, Job, JobTask } from "./executors/types.js";
 import { LazyAbort } from "./lazy-abort.js";
+import type { Service } from "./services.js";
 import type { WorkInfo, WorkRecord } from "./works.js";
 
 /** How an attempt's handler ended, when that ending decided the work. */
@@ -45,6 +46,8 @@ export class Attempt extends LazyAbort implements Job {
     readonly task: JobTask,
     private readonly executor: Executor,
     private readonly hooks: AttemptHooks,
+    /** The service whose slot the attempt holds until it is released. */
+    readonly service: Service | undefined,
   ) {
     super();
     this.work = record.info();

@@ -72,7 +72,7 @@ export class Finisher {
     this.running.delete(attempt);
     clearTimeout(attempt.timer);
     const { record } = attempt;
-    this.tasks.get(record.task)!.service?.release();
+    attempt.service?.release();
     if (record.execution === attempt) record.execution = undefined;
     if (decidedHere) {
       const duration = monotonicNow() - attempt.startedAt;

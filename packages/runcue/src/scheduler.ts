@@ -342,7 +342,13 @@ export class Scheduler {
     this.store.markRunning(record, Date.now());
     this.watch.leave(record);
     this.watch.progressMade();
-    const attempt = new Attempt(record, task.job, task.executor, this.finisher.attemptHooks);
+    const attempt = new Attempt(
+      record,
+      task.job,
+      task.executor,
+      this.finisher.attemptHooks,
+      task.service,
+    );
     this.finisher.track(attempt, task.timeout);
     this.events.emitWork("start", record);
     this.events.observer.started(record);
