@@ -140,9 +140,8 @@ export class ThreadPool implements Pool {
   private busy = 0;
   private nextJob = 1;
   private abortGrace = 0;
-  /** Running jobs by their number (progress messages name it) and by job (aborts). */
+  /** Running jobs by their number, which the thread's messages name. */
   private readonly inFlight = new Map<number, ThreadJob>();
-  private readonly byJob = new Map<Job, ThreadJob>();
   private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
   private abortChannel: BroadcastChannel | undefined;
   private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
@@ -198,7 +197,6 @@ export class ThreadPool implements Pool {
   run(job: Job): void {
     const entry = new ThreadJob(this.nextJob++, job, this.release);
     this.inFlight.set(entry.id, entry);
-    this.byJob.set(job, entry);
     this.busy++;
     const { task: definition } = job;
     const task: ThreadTask = {
@@ -226,7 +224,11 @@ export class ThreadPool implements Pool {
   }
 
   abort(job: Job): void {
-    const entry = this.byJob.get(job);
+    // a scan of at most `threads` entries, and aborts are rare: cheaper than a second map per job
+    let entry: ThreadJob | undefined;
+    for (const candidate of this.inFlight.values()) {
+      if (candidate.job === job) entry = candidate;
+    }
     if (!entry) return;
     this.broadcastAbort(entry.id, job.signal.reason);
     // a handler that does not return within the grace is stopped by terminating its thread
@@ -236,7 +238,6 @@ export class ThreadPool implements Pool {
 
   private readonly release = (entry: ThreadJob): void => {
     if (!this.inFlight.delete(entry.id)) return;
-    this.byJob.delete(entry.job);
     entry.mainPort?.close();
     this.busy--;
   };
