@@ -58,6 +58,15 @@ export interface JobProgress {
   sequence: number;
 }
 
+/**
+ * Sent (as a progress update, so it keeps its place before the job's
+ * progress and outcome) when the handler is called in its thread: the
+ * coordinator stamps the service's rate window then.
+ */
+export interface JobStarted {
+  started: true;
+}
+
 /** What a worker writes in its heartbeat key. */
 export interface WorkerAnnouncement {
   id: string;

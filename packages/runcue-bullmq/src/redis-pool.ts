@@ -25,6 +25,7 @@ import {
   type JobData,
   type JobProgress,
   type JobResult,
+  type JobStarted,
   jobIdFor,
   keysFor,
   PROTOCOL_VERSION,
@@ -62,6 +63,12 @@ class RemoteJob {
 }
 
 export class RedisPool implements Pool {
+  /**
+   * The worker reports when each handler is called, so a service's rate
+   * window is stamped as the handlers see their starts, not when the job
+   * entered Redis.
+   */
+  readonly reportsHandlerStart = true;
   private readonly options: ParsedRedisPoolOptions;
   private readonly keys: ReturnType<typeof keysFor>;
   private readonly where: string;
@@ -134,7 +141,7 @@ export class RedisPool implements Pool {
     });
     this.events.on("error", () => {});
     this.events.on("progress", ({ jobId, data }) =>
-      this.onProgress(jobId, data as unknown as JobProgress),
+      this.onProgress(jobId, data as unknown as JobProgress | JobStarted),
     );
     this.events.on("completed", ({ jobId, returnvalue }) =>
       this.onCompleted(jobId, returnvalue as unknown as JobResult),
@@ -281,9 +288,14 @@ export class RedisPool implements Pool {
     }
   }
 
-  private onProgress(jobId: string, progress: JobProgress): void {
+  private onProgress(jobId: string, progress: JobProgress | JobStarted): void {
     const entry = this.inFlight.get(jobId);
-    if (!entry || typeof progress?.sequence !== "number") return;
+    if (!entry || typeof progress !== "object" || progress === null) return;
+    if ("started" in progress) {
+      entry.job.handlerStarted?.();
+      return;
+    }
+    if (typeof progress.sequence !== "number") return;
     if (progress.sequence <= entry.progressDelivered) return;
     entry.progressDelivered = progress.sequence;
     try {

@@ -21,6 +21,7 @@ import {
   type JobData,
   type JobProgress,
   type JobResult,
+  type JobStarted,
   keysFor,
   PROTOCOL_VERSION,
   STORED_RESULT_EXPIRY,
@@ -176,6 +177,10 @@ export class RuncueWorker {
           },
           get aborted() {
             return controller.signal.aborted;
+          },
+          handlerStarted: () => {
+            const started: JobStarted = { started: true };
+            progressWrites = progressWrites.then(() => job.updateProgress(started)).catch(() => {});
           },
           progress: (value: unknown) => {
             progressCount++;
