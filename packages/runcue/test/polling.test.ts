@@ -13,7 +13,10 @@ describe("not-ready work is polled with a back-off", () => {
       run: async () => 1,
     });
     cue.submit("never");
-    await until(() => checksAt.length > 0 && performance.now() - checksAt[0]! > 1_500, "1.5 s of polling");
+    await until(
+      () => checksAt.length > 0 && performance.now() - checksAt[0]! > 1_500,
+      "1.5 s of polling",
+    );
     const gaps = checksAt.slice(1).map((at, index) => at - checksAt[index]!);
     expect(gaps[0]).toBeGreaterThanOrEqual(30 - 2);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(200 + 60);
@@ -52,7 +55,10 @@ describe("not-ready work is polled with a back-off", () => {
     cue.task("t", { uses: "one", isReady: () => inputValid, run: async () => "ran" });
     cue.submit("hold");
     const id = cue.submit("t");
-    await until(() => cue.debugBlocked().some((blocked) => blocked.reason === "service_full"), "queued");
+    await until(
+      () => cue.debugBlocked().some((blocked) => blocked.reason === "service_full"),
+      "queued",
+    );
     await new Promise((resolve) => setTimeout(resolve, 60));
     inputValid = false;
     hold.open();
