@@ -179,8 +179,10 @@ export class RuncueWorker {
             return controller.signal.aborted;
           },
           handlerStarted: () => {
+            // not awaited: it leaves on the worker's connection before any progress or outcome of
+            // the job, so it keeps its place without costing the job a round trip
             const started: JobStarted = { started: true };
-            progressWrites = progressWrites.then(() => job.updateProgress(started)).catch(() => {});
+            job.updateProgress(started).catch(() => {});
           },
           progress: (value: unknown) => {
             progressCount++;
