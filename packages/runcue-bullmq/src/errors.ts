@@ -38,6 +38,9 @@ export const messages = {
     `Task "${task}" (work ${workId}) was still running remotely when its redisPool() closed`,
   workerStopping: (worker: string) =>
     `runcue-worker ${worker} is stopping (a second SIGTERM): the running job was aborted`,
+  moduleOutsideRoot: (module: string, root: string) =>
+    `worker module ${module} is outside --root ${root}: a runcue-worker loads only modules under its root ` +
+    "(start it with --root at a folder that holds the module, the same checkout as the coordinator's root)",
   poolAttachedTwice: () => "A redisPool() belongs to one Cue: make one pool per Cue",
   connecting: (where: string) => `connecting to Redis at ${where}`,
   noWorkers: (queue: string) =>

@@ -1,8 +1,12 @@
 /** The `runcue-worker` command line, and a coordinator that exits on its own after stop(). */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
+import { Cue } from "runcue";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { redisPool } from "../src/index.js";
+import { JOBS } from "./helpers/cluster.js";
 import { type RedisServer, startRedis } from "./helpers/redis-server.js";
 import { CLI, FIXTURES, killAll, startWorker, type WorkerProcess } from "./helpers/workers.js";
 
@@ -108,5 +112,20 @@ describe("processes ending on their own", () => {
     const { code, stdout } = await run([coordinator, redis.url, queue]);
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({ done: 3 });
+  });
+
+  test("a worker loads no module outside its --root: the attempt fails saying so", async () => {
+    const queue = "outside";
+    const elsewhere = tmpdir();
+    workers.push(await startWorker({ redis: redis.url, queue, threads: 1, root: elsewhere }));
+    const cue = new Cue({
+      pools: { farm: redisPool({ connection: redis.url, queue, root: elsewhere }) },
+    });
+    cue.service("cpu");
+    const echo = cue.task("echo", { uses: "cpu", worker: JOBS, export: "echo", pool: "farm" });
+    cue.start();
+    const error = (await cue.result(cue.submit(echo, {})).catch((reason) => reason)) as Error;
+    expect(error.message).toContain(`worker module ${JOBS} is outside --root ${elsewhere}`);
+    await cue.stop();
   });
 });

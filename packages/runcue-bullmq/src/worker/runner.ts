@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import { resolve } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { type Job as BullJob, type ConnectionOptions, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import { decode, encode, encodeError } from "../codec.js";
@@ -155,6 +155,12 @@ export class RuncueWorker {
       throw new Error(messages.protocolMismatch(data.v, PROTOCOL_VERSION));
     const jobId = job.id!;
     const workerPath = this.modulePath(data);
+    // whoever can write to Redis names the module: only code under --root is ever loaded
+    const inside = relative(this.options.root, workerPath);
+    if (inside === "" || inside.startsWith("..") || isAbsolute(inside)) {
+      const error = new Error(messages.moduleOutsideRoot(data.module, this.options.root));
+      return { ok: false, error: encodeError(error), progressCount: 0 };
+    }
     if (!existsSync(workerPath)) {
       const error = new Error(messages.moduleNotFound(data.module, this.options.root));
       return { ok: false, error: encodeError(error), progressCount: 0 };
