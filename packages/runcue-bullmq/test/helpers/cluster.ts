@@ -37,7 +37,14 @@ export async function startCluster({
     started.push(worker);
     return worker;
   };
-  await Promise.all(Array.from({ length: workers }, () => addWorker()));
+  try {
+    await Promise.all(Array.from({ length: workers }, () => addWorker()));
+  } catch (error) {
+    // nothing else would stop them: the caller never gets the cluster
+    await killAll(started);
+    await redis.stop();
+    throw error;
+  }
   return {
     redis,
     queue,
