@@ -28,7 +28,7 @@ test("the blocked sampler asks debugBlocked() again only after its cost allows",
   expect(calls).toBe(1);
   // an idle moment between two bursts does not cut the pause short
   expect(sampler.read(0, 1_000_200).counts).toEqual({});
-  sampler.read(3, 1_000_300);
+  sampler.read(3, 1_000_000 + first.nextIn - 1);
   expect(calls).toBe(1);
   sampler.read(3, 1_000_000 + first.nextIn);
   expect(calls).toBe(2);
