@@ -90,3 +90,38 @@ export class RecheckPacing {
     return Math.max(dueAt, this.lastTimedPassAt + this.timedPassSpacing, now + 1);
   }
 }
+
+/**
+ * Works whose handlers settle in microtasks refill their slots without an
+ * event-loop turn, so a long run of them would hold off every timer and
+ * socket of the process. A burst of starts is cut after `limit` ms and goes
+ * on after one turn.
+ */
+export class BurstLimit {
+  private startedAt: number | undefined = undefined;
+  private wasCut = false;
+
+  constructor(private readonly limit: number) {}
+
+  /**
+   * Before a start at `now`: "begin" (the first start since a turn: the
+   * caller calls `turnEnded()` on the next turn), "go", or "cut" (stop now).
+   */
+  check(now: number): "begin" | "go" | "cut" {
+    if (this.startedAt === undefined) {
+      this.startedAt = now;
+      return "begin";
+    }
+    if (now - this.startedAt <= this.limit) return "go";
+    this.wasCut = true;
+    return "cut";
+  }
+
+  /** The event loop turned: a new burst may begin. True when the last one was cut, so starts go on. */
+  turnEnded(): boolean {
+    this.startedAt = undefined;
+    const cut = this.wasCut;
+    this.wasCut = false;
+    return cut;
+  }
+}

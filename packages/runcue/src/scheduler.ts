@@ -8,6 +8,7 @@ import { Finisher } from "./finishing.js";
 import { Heap } from "./heap.js";
 import { askPriority, bestLane, Lane, type PriorityFunction } from "./lane.js";
 import type { CueSettings, TaskSettings, WorkCheck } from "./options.js";
+import { BurstLimit } from "./pacing.js";
 import { Readiness } from "./readiness.js";
 import type { Service } from "./services.js";
 import type { RegisteredTask } from "./tasks.js";
@@ -17,6 +18,9 @@ import { Place, type WorkRecord, type WorkStore } from "./works.js";
 const byNotBefore = (a: WorkRecord, b: WorkRecord) => a.notBefore < b.notBefore;
 
 const monotonicNow = () => performance.now();
+
+/** How long (ms) starts may follow each other without an event-loop turn (see `BurstLimit`). */
+const BURST_LIMIT = 10;
 
 /** How many newly due works one pump checks before yielding to the event loop. */
 const INCOMING_BATCH = 20_000;
@@ -44,6 +48,7 @@ export class Scheduler {
   private pumpQueued = false;
   private pumping = false;
   private pumpAgain = false;
+  private readonly burst = new BurstLimit(BURST_LIMIT);
 
   private readonly delayAlarm = new Alarm(() => this.pump(), Date.now);
   private readonly wakeAlarm = new Alarm(() => {
@@ -274,15 +279,27 @@ export class Scheduler {
     const now = monotonicNow();
     const byCallback = this.priority !== undefined;
     if (byCallback) this.rank(now);
-    for (;;) {
+    for (let started = 0; ; started++) {
       const lane = bestLane(this.lanes, now, byCallback);
       if (!lane || this.stopping) break;
+      if (started % 32 === 0 && this.burstIsLong(started === 0 ? now : monotonicNow())) break;
       const record = lane.head(byCallback)!;
       lane.takeHead(byCallback);
       this.readiness.startIfStillDue(record, now);
     }
     this.armWakeTimer(now);
   }
+
+  /** Starts stop for one event-loop turn when a burst is long (see `BurstLimit`). */
+  private burstIsLong(now: number): boolean {
+    const verdict = this.burst.check(now);
+    if (verdict === "begin") setImmediate(this.endBurst);
+    return verdict === "cut";
+  }
+
+  private readonly endBurst = (): void => {
+    if (this.burst.turnEnded()) this.pump();
+  };
 
   /**
    * Checks works that just became due, in order. A large batch is split over

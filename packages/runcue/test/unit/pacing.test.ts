@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { CostSpacing, RecheckPacing } from "../../src/pacing.js";
+import { BurstLimit, CostSpacing, RecheckPacing } from "../../src/pacing.js";
 
 describe("RecheckPacing (pure: every time is passed in)", () => {
   test("a not-ready work is first asked again after pollInterval, then twice as long each time, up to maxPollInterval less a pass's spacing", () => {
@@ -34,5 +34,19 @@ describe("CostSpacing", () => {
     expect(spacing.isDue(120)).toBe(true);
     spacing.ran(200, 300);
     expect(spacing.dueAt).toBe(250);
+  });
+});
+
+describe("BurstLimit", () => {
+  test("a run of starts is cut after its limit and goes on after the turn", () => {
+    const burst = new BurstLimit(10);
+    expect(burst.check(100)).toBe("begin");
+    expect(burst.check(105)).toBe("go");
+    expect(burst.check(110)).toBe("go");
+    expect(burst.check(111)).toBe("cut");
+    expect(burst.check(112)).toBe("cut");
+    expect(burst.turnEnded()).toBe(true);
+    expect(burst.check(113)).toBe("begin");
+    expect(burst.turnEnded()).toBe(false);
   });
 });
