@@ -40,6 +40,8 @@ export class Attempt extends LazyAbort implements Job {
   timer: NodeJS.Timeout | undefined = undefined;
   readonly work: WorkInfo;
   readonly startedAt = performance.now();
+  /** Only a rate window waits for the handler's start; without one the executor need not report it. */
+  readonly reportStart: boolean;
 
   constructor(
     readonly record: WorkRecord,
@@ -51,6 +53,7 @@ export class Attempt extends LazyAbort implements Job {
   ) {
     super();
     this.work = record.info();
+    this.reportStart = service?.rate !== undefined;
   }
 
   /** True until the work's outcome is decided. */

@@ -204,6 +204,7 @@ export class ThreadPool implements Pool {
       path: definition.workerPath!,
       exportName: definition.exportName ?? "default",
       work: job.work as ThreadTask["work"],
+      reportStart: job.reportStart !== false,
     };
     if (definition.expose) {
       // only tasks that expose functions pay for a channel of their own

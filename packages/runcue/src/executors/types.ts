@@ -53,6 +53,12 @@ export interface Job {
    * pool without a cue.
    */
   handlerStarted?(): void;
+  /**
+   * False when nothing waits for `handlerStarted` (the work's service has no
+   * rate): the executor may skip reporting the start, which then counts as
+   * the job's end. Undefined or true: report it.
+   */
+  readonly reportStart?: boolean;
 }
 
 /** What the cue gives an executor when it attaches it. */

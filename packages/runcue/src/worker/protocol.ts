@@ -13,6 +13,8 @@ export interface ThreadTask {
   path: string;
   exportName: string;
   work: { id: string; task: string; params: unknown; attempt: number };
+  /** Post a {@link StartedMessage} as the handler is called (only rate-limited works need it). */
+  reportStart: boolean;
   /** The comlink end for `ctx.main`, when the task exposes main-thread functions. */
   mainPort?: MessagePort;
 }

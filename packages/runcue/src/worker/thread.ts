@@ -263,9 +263,11 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
       handlers.get(`${task.exportName}\u0000${task.path}`) ??
       (await loadHandler(task.path, task.exportName));
     running.add(job);
-    // the module is loaded: the handler starts now, and its rate window is stamped by this
-    const started: StartedMessage = { runcue: "started", job: task.job };
-    parentPort!.postMessage(started);
+    if (task.reportStart) {
+      // the module is loaded: the handler starts now, and its rate window is stamped by this
+      const started: StartedMessage = { runcue: "started", job: task.job };
+      parentPort!.postMessage(started);
+    }
     const value = await new Promise<unknown>((resolve, reject) => {
       job.fail = reject;
       Promise.resolve(owners.run(job, handler, task.work, ctx)).then(resolve, reject);
