@@ -72,9 +72,31 @@ function copyKeepingInstances(value: unknown, seen: Map<object, unknown>): unkno
   return copy;
 }
 
+/**
+ * The common case, a plain object of primitives (`{ id: 7, url: "..." }`),
+ * copied key by key: what `structuredClone` would make (a plain object, own
+ * enumerable keys in order), at a fraction of its cost. Undefined for
+ * anything else.
+ */
+function copyFlat(value: object): Record<string, unknown> | undefined {
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return undefined;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const type = typeof item;
+    if ((type === "object" && item !== null) || type === "function" || type === "symbol")
+      return undefined;
+    setOwn(copy, key, item);
+  }
+  return copy;
+}
+
 /** A copy of `params` that shares nothing mutable with it (but functions and class instances). */
 export function isolate<T>(params: T): T {
   if (params === null || typeof params !== "object") return params;
+  const flat = copyFlat(params);
+  if (flat !== undefined) return flat as T;
   if (isPlainData(params, 0)) return structuredClone(params);
   return copyKeepingInstances(params, new Map()) as T;
 }
