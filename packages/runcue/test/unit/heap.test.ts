@@ -44,3 +44,28 @@ describe("Heap", () => {
     expect(heap.size).toBe(0);
   });
 });
+
+describe("Heap, with items that mostly arrive in order (the run kept beside the heap)", () => {
+  test("in-order items, earlier ones pushed among them, pops and retain give the comparison's order", () => {
+    const heap = new Heap<number>((a, b) => a < b);
+    const mirror: number[] = [];
+    const push = (value: number) => {
+      heap.push(value);
+      mirror.push(value);
+      mirror.sort((a, b) => a - b);
+    };
+    for (let value = 0; value < 3_000; value += 2) push(value);
+    for (const value of [1, 2_999, 7, 1_501, 3_000]) push(value);
+    for (let step = 0; step < 2_000; step++) {
+      expect(heap.peek()).toBe(mirror[0]);
+      expect(heap.pop()).toBe(mirror.shift());
+      if (step % 100 === 0) push(mirror[0]! + 0.5);
+    }
+    heap.retain((value) => value % 3 !== 0);
+    const kept = mirror.filter((value) => value % 3 !== 0);
+    expect(heap.size).toBe(kept.length);
+    const popped: number[] = [];
+    while (heap.size > 0) popped.push(heap.pop()!);
+    expect(popped).toEqual(kept);
+  });
+});
