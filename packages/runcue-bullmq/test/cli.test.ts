@@ -1,7 +1,9 @@
 /** The `runcue-worker` command line, and a coordinator that exits on its own after stop(). */
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cue } from "runcue";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -116,7 +118,8 @@ describe("processes ending on their own", () => {
 
   test("a worker loads no module outside its --root: the attempt fails saying so", async () => {
     const queue = "outside";
-    const elsewhere = tmpdir();
+    // a folder of its own: the checkout itself may lie under the system's temp folder
+    const elsewhere = mkdtempSync(join(tmpdir(), "runcue-root-"));
     workers.push(await startWorker({ redis: redis.url, queue, threads: 1, root: elsewhere }));
     const cue = new Cue({
       pools: { farm: redisPool({ connection: redis.url, queue, root: elsewhere }) },
@@ -127,5 +130,6 @@ describe("processes ending on their own", () => {
     const error = (await cue.result(cue.submit(echo, {})).catch((reason) => reason)) as Error;
     expect(error.message).toContain(`worker module ${JOBS} is outside --root ${elsewhere}`);
     await cue.stop();
+    rmSync(elsewhere, { recursive: true, force: true });
   });
 });
