@@ -5,21 +5,7 @@
  * writing into a snapshot changes what the checks and the handler see.
  */
 
-/** Plain data: primitives, plain objects and arrays of them, typed arrays, dates. */
-function isPlainData(value: unknown, depth: number): boolean {
-  if (value === null || typeof value !== "object") {
-    return typeof value !== "function" && typeof value !== "symbol";
-  }
-  if (depth > 32) return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
-  if (ArrayBuffer.isView(value) || value instanceof Date) return true;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  for (const key in value as Record<string, unknown>) {
-    if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
+import { isPlainData } from "./plain-data.js";
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // "__proto__" must stay an own key, not set the copy's prototype

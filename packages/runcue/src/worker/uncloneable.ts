@@ -4,27 +4,7 @@
  * culprit ("a function (render) at .draw") instead of a bare DataCloneError.
  */
 
-/**
- * Primitives (not symbols), plain objects and arrays of them, typed arrays,
- * buffers and dates always clone: a cheap walk spares the usual small values
- * a trial `structuredClone`.
- */
-function isPlainData(value: unknown, depth: number): boolean {
-  if (value === null) return true;
-  const type = typeof value;
-  if (type === "symbol" || type === "function") return false;
-  if (type !== "object") return true;
-  if (depth > 32) return false;
-  if (Array.isArray(value)) return value.every((item) => isPlainData(item, depth + 1));
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Date)
-    return true;
-  const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false;
-  for (const key in value as Record<string, unknown>) {
-    if (!isPlainData((value as Record<string, unknown>)[key], depth + 1)) return false;
-  }
-  return true;
-}
+import { isPlainData } from "../plain-data.js";
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const member = (path: string, key: string) =>
