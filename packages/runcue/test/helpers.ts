@@ -44,3 +44,19 @@ export async function until(
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/** A cue whose single-slot service "one" is held until `release`, so a queue of "job" works builds up behind it; `order` lists their params' names as they run. */
+export function heldQueue(options: CueOptions = {}) {
+  const cue = newCue(options);
+  cue.service("one", { concurrent: 1 });
+  const release = gate();
+  const order: string[] = [];
+  cue.task("hold", { uses: "one", run: () => release.promise });
+  cue.task("job", {
+    uses: "one",
+    run: async (work) => {
+      order.push((work.params as { name: string }).name);
+    },
+  });
+  return { cue, release, order };
+}

@@ -1,21 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { gate, newCue } from "./helpers.js";
-
-/** A single-slot service held busy while the queue builds up, then released. */
-function heldQueue() {
-  const cue = newCue();
-  cue.service("one", { concurrent: 1 });
-  const release = gate();
-  const order: string[] = [];
-  cue.task("hold", { uses: "one", run: () => release.promise });
-  cue.task("job", {
-    uses: "one",
-    run: async (work) => {
-      order.push((work.params as { name: string }).name);
-    },
-  });
-  return { cue, release, order };
-}
+import { heldQueue } from "./helpers.js";
 
 describe("priority is clamped to [0, 1]", () => {
   test("submit's priority: 7 counts as 1 and -3 as 0, so submission order decides between them and 1 or 0", async () => {

@@ -1,21 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { gate, newCue, startedCue } from "./helpers.js";
-
-/** A cue whose single-slot service is held until `release`, so the queue builds up behind it. */
-function heldQueue(options: { pollInterval?: number } = {}) {
-  const cue = newCue(options);
-  cue.service("one", { concurrent: 1 });
-  const release = gate();
-  const order: string[] = [];
-  cue.task("hold", { uses: "one", run: () => release.promise });
-  cue.task("job", {
-    uses: "one",
-    run: async (work) => {
-      order.push((work.params as { name: string }).name);
-    },
-  });
-  return { cue, release, order };
-}
+import { gate, heldQueue, startedCue } from "./helpers.js";
 
 describe("priority", () => {
   test("without a callback work runs in submission order", async () => {
