@@ -50,6 +50,15 @@ describe("worker tasks run in the Piscina pool", () => {
     }
   });
 
+  test("a handler may take ctx apart: `{ progress, signal }` work unbound", async () => {
+    const cue = startedCue({ threads: 1 });
+    cue.task("destructures", { worker: fixture("workers.mjs"), export: "destructures" });
+    const log: unknown[] = [];
+    cue.onProgress((_work, value) => log.push(value));
+    await expect(cue.result(cue.submit("destructures", { value: 21 }))).resolves.toBe(42);
+    expect(log).toEqual(["aborted: false"]);
+  });
+
   test("transfer() moves buffers: a 64 MiB result arrives and the thread's copy is detached", async () => {
     const cue = startedCue({ threads: 1 });
     cue.task("buffer", { worker: fixture("workers.mjs"), export: "buffer" });

@@ -66,8 +66,8 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 const handlers = new Map<string, Handler>();
 let tsxRegistered = false;
 
-/** Each running job's signal, made only if its handler reads `ctx.signal`. */
-const jobs = new Map<number, LazyAbort>();
+/** The running jobs by number, so an abort broadcast finds its job. */
+const jobs = new Map<number, RunningJob>();
 const { abortChannel: abortChannelName, abortedJobs } = workerData as ThreadSetup;
 
 // listening from the thread's first moment; a job aborted before it arrived is in abortedJobs
@@ -77,7 +77,7 @@ abortChannel.onmessage = (event) => {
   const { job, name, message } = (event as { data: AbortMessage }).data;
   const reason = new Error(message);
   reason.name = name;
-  jobs.get(job)?.abort(reason);
+  jobs.get(job)?.abort.abort(reason);
 };
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
@@ -132,14 +132,6 @@ async function loadHandler(path: string, exportName: string): Promise<Handler> {
   }
   handlers.set(`${exportName}\u0000${path}`, handler as Handler);
   return handler as Handler;
-}
-
-/** A job this thread runs, from its handler's call until its outcome is returned. */
-interface RunningJob {
-  readonly work: ThreadTask["work"];
-  ended: boolean;
-  /** Ends the job with an error raised outside the handler's call (see `onOutsideError`). */
-  fail(error: unknown): void;
 }
 
 /**
@@ -223,62 +215,151 @@ function describeKind(value: unknown): string {
   return `an instance of ${(value.constructor as { name?: string } | undefined)?.name ?? "Object"}`;
 }
 
-export default async function runInThread(task: ThreadTask): Promise<unknown> {
-  const jobSignal = new LazyAbort();
-  jobs.set(task.job, jobSignal);
+/** A job this thread runs, from its handler's call until its outcome is returned. */
+class RunningJob {
+  ended = false;
+  /** Progress messages sent: the main thread holds the result until this many have arrived. */
+  progressCount = 0;
+  /** The job's abort signal, made only if its handler reads `ctx.signal`. */
+  readonly abort = new LazyAbort();
+  /** Ends an asynchronous job with an error raised outside the handler's call (see `onOutsideError`). */
+  fail: (error: unknown) => void = () => {};
+  /** The handler's second argument. */
+  readonly ctx: JobContext;
+
+  constructor(
+    readonly job: number,
+    readonly work: ThreadTask["work"],
+  ) {
+    this.ctx = new JobContext(this);
+  }
+
+  sendProgress(value: unknown): void {
+    const message: ProgressMessage = { runcue: "progress", job: this.job, value };
+    try {
+      parentPort!.postMessage(message);
+    } catch (error) {
+      const reason =
+        describeUncloneable(value) ?? (error instanceof Error ? error.message : String(error));
+      throw new TypeError(messages.uncloneableProgress(this.work, reason), { cause: error });
+    }
+    this.progressCount++;
+  }
+}
+
+/** `ctx` as handlers see it; `progress` is bound, so `{ progress }` may be taken apart. */
+class JobContext {
+  main: unknown = NO_MAIN;
+  readonly progress: (value: unknown) => void;
+
+  constructor(private readonly job: RunningJob) {
+    this.progress = (value) => job.sendProgress(value);
+  }
+
+  get signal(): AbortSignal {
+    return this.job.abort.signal;
+  }
+}
+
+/** What goes back to Piscina: the outcome, or a wrapper that moves a `transfer()`'s list. */
+type Returned = ThreadOutcome | Record<symbol, unknown>;
+
+let lastHandler: { path: string; exportName: string; handler: Handler } | undefined;
+
+function cachedHandler(task: ThreadTask): Handler | undefined {
+  if (lastHandler?.path === task.path && lastHandler.exportName === task.exportName)
+    return lastHandler.handler;
+  const handler = handlers.get(`${task.exportName}\u0000${task.path}`);
+  if (handler) lastHandler = { path: task.path, exportName: task.exportName, handler };
+  return handler;
+}
+
+/**
+ * Runs one job. A handler that returns a plain value is answered in the same
+ * call, with no promise made; one that returns a promise is awaited, racing
+ * errors from its own stray callbacks.
+ */
+export default function runInThread(task: ThreadTask): Returned | Promise<Returned> {
+  const job = new RunningJob(task.job, task.work);
+  jobs.set(task.job, job);
   if (Atomics.load(abortedJobs, task.job % abortedJobs.length) === task.job) {
-    jobSignal.abort(
+    job.abort.abort(
       Object.assign(new Error(messages.abortedBeforeStart()), { name: "AbortError" }),
     );
   }
-  let progressCount = 0;
-  const ctx = {
-    get signal() {
-      return jobSignal.signal;
-    },
-    progress(value: unknown) {
-      const message: ProgressMessage = { runcue: "progress", job: task.job, value };
-      try {
-        parentPort!.postMessage(message);
-      } catch (error) {
-        const reason =
-          describeUncloneable(value) ?? (error instanceof Error ? error.message : String(error));
-        throw new TypeError(messages.uncloneableProgress(task.work, reason), {
-          cause: error,
-        });
-      }
-      // counted only once sent: the main thread holds the result until this many have arrived
-      progressCount++;
-    },
-    main: NO_MAIN as unknown,
-  };
-  const job: RunningJob = { work: task.work, ended: false, fail: () => {} };
-  let outcome: ThreadOutcome;
+  const handler = task.mainPort ? undefined : cachedHandler(task);
+  if (handler === undefined) return prepareAndRun(task, job);
+  return callHandler(task, job, handler);
+}
+
+/** The first job of a module in this thread, or one whose task exposes main-thread functions. */
+async function prepareAndRun(task: ThreadTask, job: RunningJob): Promise<Returned> {
+  let handler: Handler;
   try {
     if (task.mainPort) {
       const { wrap, nodeEndpoint } = await loadComlink();
-      ctx.main = wrap(nodeEndpoint(task.mainPort));
+      job.ctx.main = wrap(nodeEndpoint(task.mainPort));
     }
-    const handler =
-      handlers.get(`${task.exportName}\u0000${task.path}`) ??
-      (await loadHandler(task.path, task.exportName));
-    running.add(job);
-    if (task.reportStart) {
-      // the module is loaded: the handler starts now, and its rate window is stamped by this
-      const started: StartedMessage = { runcue: "started", job: task.job };
-      parentPort!.postMessage(started);
-    }
-    const value = await new Promise<unknown>((resolve, reject) => {
-      job.fail = reject;
-      Promise.resolve(owners.run(job, handler, task.work, ctx)).then(resolve, reject);
-    });
+    handler = cachedHandler(task) ?? (await loadHandler(task.path, task.exportName));
+  } catch (error) {
+    return end(task, job, { ok: false, error: serializeError(error), progressCount: 0 });
+  }
+  return callHandler(task, job, handler);
+}
+
+function callHandler(
+  task: ThreadTask,
+  job: RunningJob,
+  handler: Handler,
+): Returned | Promise<Returned> {
+  running.add(job);
+  if (task.reportStart) {
+    // the module is loaded: the handler starts now, and its rate window is stamped by this
+    const started: StartedMessage = { runcue: "started", job: task.job };
+    parentPort!.postMessage(started);
+  }
+  let value: unknown;
+  try {
+    value = owners.run(job, handler, task.work, job.ctx);
+  } catch (error) {
+    return end(task, job, failed(job, error));
+  }
+  if (!isThenable(value)) return end(task, job, succeeded(job, value));
+  return new Promise<unknown>((resolve, reject) => {
+    job.fail = reject;
+    value.then(resolve, reject);
+  }).then(
+    (result) => end(task, job, succeeded(job, result)),
+    (error) => end(task, job, failed(job, error)),
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    value !== null &&
+    (typeof value === "object" || typeof value === "function") &&
+    typeof (value as PromiseLike<unknown>).then === "function"
+  );
+}
+
+function failed(job: RunningJob, error: unknown): ThreadOutcome {
+  return { ok: false, error: serializeError(error), progressCount: job.progressCount };
+}
+
+/** The outcome of a returned value; a value that cannot cross fails, saying what is wrong. */
+function succeeded(job: RunningJob, value: unknown): Returned {
+  try {
     if (isTransfer(value)) {
       const unclonable = describeUncloneable(value.value);
       if (unclonable !== undefined)
-        throw new TypeError(messages.uncloneableResult(task.work, unclonable));
+        throw new TypeError(messages.uncloneableResult(job.work, unclonable));
       const badList = checkTransferList(value.transferList);
-      if (badList !== undefined) throw new TypeError(messages.badTransferList(task.work, badList));
-      outcome = { ok: true, value: value.value, progressCount };
+      if (badList !== undefined) throw new TypeError(messages.badTransferList(job.work, badList));
+      const outcome: ThreadOutcome = {
+        ok: true,
+        value: value.value,
+        progressCount: job.progressCount,
+      };
       // Piscina moves the transferable list and hands the value to the main thread
       const movable = { [TRANSFERABLE]: value.transferList, [VALUE]: outcome };
       markMovable(movable);
@@ -287,15 +368,17 @@ export default async function runInThread(task: ThreadTask): Promise<unknown> {
     // a result Piscina could not post would leave the work without an answer: say what is wrong instead
     const unclonable = describeUncloneable(value);
     if (unclonable !== undefined)
-      throw new TypeError(messages.uncloneableResult(task.work, unclonable));
-    outcome = { ok: true, value, progressCount };
+      throw new TypeError(messages.uncloneableResult(job.work, unclonable));
+    return { ok: true, value, progressCount: job.progressCount };
   } catch (error) {
-    outcome = { ok: false, error: serializeError(error), progressCount };
-  } finally {
-    job.ended = true;
-    running.delete(job);
-    jobs.delete(task.job);
-    task.mainPort?.close();
+    return failed(job, error);
   }
-  return outcome;
+}
+
+function end(task: ThreadTask, job: RunningJob, returned: Returned): Returned {
+  job.ended = true;
+  running.delete(job);
+  jobs.delete(task.job);
+  task.mainPort?.close();
+  return returned;
 }
