@@ -1,10 +1,4 @@
-import {
-  BroadcastChannel,
-  MessageChannel,
-  type MessagePort,
-  type ResourceLimits,
-  Worker,
-} from "node:worker_threads";
+import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from "node:worker_threads";
 import * as Comlink from "comlink/dist/esm/comlink.mjs";
 import nodeEndpoint from "comlink/dist/esm/node-adapter.mjs";
 import { Piscina } from "piscina";
@@ -12,9 +6,9 @@ import { messages } from "../errors.js";
 import {
   type AbortMessage,
   deserializeError,
-  isProgressMessage,
-  isStartedMessage,
-  type ThreadOutcome,
+  END_SESSION,
+  type FromThread,
+  type SessionTask,
   type ThreadSetup,
   type ThreadTask,
 } from "../worker/protocol.js";
@@ -28,8 +22,6 @@ export interface ThreadPoolOptions {
   /** `worker_threads` resource limits for every thread, or `undefined` for Node's defaults. */
   resourceLimits: ResourceLimits | undefined;
 }
-
-let poolCount = 0;
 
 const TSX_FLAG_VALUE = /(^|[\\/])tsx([\\/@]|$)/;
 const FLAGS_WITH_VALUE = new Set([
@@ -75,24 +67,23 @@ function threadExecArgv(): string[] | undefined {
 }
 
 /**
- * One job in the pool. It is also the signal handed to Piscina to terminate
- * its thread after the grace: Piscina only needs `aborted`, `reason` and one
- * listener, so no AbortController is made per job.
+ * One pool thread's session: a long Piscina task that runs the jobs sent on
+ * its port, one at a time (see worker/thread.ts). It is also the signal
+ * handed to Piscina for that task: aborting it terminates the thread, which
+ * is how a handler that outlives its abort grace is stopped. Piscina only
+ * needs `aborted`, `reason` and one listener, so no AbortController is made.
  */
-class ThreadJob {
+class Session {
   aborted = false;
   reason: unknown = undefined;
-  progressReceived = 0;
-  /** The result, held back until every progress message before it has arrived. */
-  private held: ThreadOutcome | undefined = undefined;
-  private terminate: (() => void) | undefined = undefined;
+  /** The job running in the thread, if any. */
+  job: Job | undefined = undefined;
+  jobId = 0;
+  /** The comlink channel of the running job, when its task exposes functions. */
   mainPort: MessagePort | undefined = undefined;
+  private terminate: (() => void) | undefined = undefined;
 
-  constructor(
-    readonly id: number,
-    readonly job: Job,
-    private readonly done: (entry: ThreadJob) => void,
-  ) {}
+  constructor(readonly port: MessagePort) {}
 
   addEventListener(_type: "abort", listener: () => void): void {
     this.terminate = listener;
@@ -108,30 +99,13 @@ class ThreadJob {
     this.reason = reason;
     this.terminate?.();
   }
-
-  progress(value: unknown): void {
-    this.progressReceived++;
-    this.job.progress(value);
-    if (this.held && this.progressReceived >= this.held.progressCount) this.deliver(this.held);
-  }
-
-  outcome(outcome: ThreadOutcome): void {
-    if (this.progressReceived >= outcome.progressCount) this.deliver(outcome);
-    else this.held = outcome;
-  }
-
-  private deliver(outcome: ThreadOutcome): void {
-    this.held = undefined;
-    this.done(this);
-    if (outcome.ok) this.job.resolve(outcome.value);
-    else this.job.reject(deserializeError(outcome.error));
-  }
 }
 
 /**
  * The local pool: runs `worker` tasks in a Piscina pool, one job a thread.
  * The scheduler hands it a job only when `freeSlots()` says a thread is free,
- * so Piscina's own queue stays empty and nothing is prefetched.
+ * and the job goes straight to an idle thread's session: nothing waits in a
+ * queue, so nothing is prefetched.
  */
 export class ThreadPool implements Pool {
   /** Each thread says when it calls a handler (a "started" message): rate windows are stamped then. */
@@ -140,15 +114,12 @@ export class ThreadPool implements Pool {
   private busy = 0;
   private nextJob = 1;
   private abortGrace = 0;
-  /** Running jobs by their number, which the thread's messages name. */
-  private readonly inFlight = new Map<number, ThreadJob>();
-  private readonly abortChannelName = `runcue-abort-${process.pid}-${++poolCount}`;
-  private abortChannel: BroadcastChannel | undefined;
+  /** Open sessions, one per thread at most; the idle ones also in `idle`. */
+  private readonly sessions = new Set<Session>();
+  private idle: Session[] = [];
+  private endCheckQueued = false;
   private readonly abortedJobs = new Int32Array(new SharedArrayBuffer(4 * 1024));
-  private readonly setup: ThreadSetup = {
-    abortChannel: this.abortChannelName,
-    abortedJobs: this.abortedJobs,
-  };
+  private readonly setup: ThreadSetup = { abortedJobs: this.abortedJobs };
 
   constructor(private readonly options: ThreadPoolOptions) {}
 
@@ -184,23 +155,43 @@ export class ThreadPool implements Pool {
         workerData: this.setup,
         execArgv: threadExecArgv(),
       });
-      this.pool.on("message", (message: unknown) => {
-        if (isProgressMessage(message)) this.onProgress(message.job, message.value);
-        else if (isStartedMessage(message)) this.inFlight.get(message.job)?.job.handlerStarted?.();
-      });
-      // errors of a thread reach the task it ran; the pool's own 'error' event must not crash the process
+      // errors of a thread reach its session; the pool's own 'error' event must not crash the process
       this.pool.on("error", () => {});
     }
     return this.pool;
   }
 
+  /**
+   * Opens a session: Piscina gives it a thread of its own as soon as one is
+   * free (at most `threads` are open), and a job may be sent at once, the port
+   * keeps it until the thread listens.
+   */
+  private openSession(): Session {
+    const { port1, port2 } = new MessageChannel();
+    const session = new Session(port1);
+    port1.on("message", (message: FromThread) => this.onMessage(session, message));
+    // Piscina keeps the process alive while the session's task runs; the port need not
+    port1.unref();
+    this.sessions.add(session);
+    const task: SessionTask = { session: port2 };
+    this.getPool()
+      .run(task, { signal: session as never, transferList: [port2] })
+      .then(
+        () => this.sessionEnded(session, undefined),
+        (error: unknown) => this.sessionEnded(session, error),
+      );
+    return session;
+  }
+
   run(job: Job): void {
-    const entry = new ThreadJob(this.nextJob++, job, this.release);
-    this.inFlight.set(entry.id, entry);
+    const session = this.idle.pop() ?? this.openSession();
+    const id = this.nextJob++;
+    session.job = job;
+    session.jobId = id;
     this.busy++;
     const { task: definition } = job;
     const task: ThreadTask = {
-      job: entry.id,
+      job: id,
       path: definition.workerPath!,
       exportName: definition.exportName ?? "default",
       work: job.work as ThreadTask["work"],
@@ -211,69 +202,114 @@ export class ThreadPool implements Pool {
       const { port1, port2 } = new MessageChannel();
       Comlink.expose(definition.expose, nodeEndpoint(port1 as never));
       task.mainPort = port2;
-      entry.mainPort = port1;
+      session.mainPort = port1;
+      session.port.postMessage(task, [port2]);
+    } else {
+      session.port.postMessage(task);
     }
-    this.getPool()
-      .run(task, { signal: entry as never, transferList: task.mainPort ? [task.mainPort] : [] })
-      .then(
-        (outcome: ThreadOutcome) => entry.outcome(outcome),
-        (error: unknown) => {
-          this.release(entry);
-          job.reject(this.describeThreadError(entry, error));
-        },
-      );
+  }
+
+  private onMessage(session: Session, message: FromThread): void {
+    const job = session.job;
+    if (job === undefined || message.job !== session.jobId) return;
+    switch (message.kind) {
+      case "progress":
+        job.progress(message.value);
+        return;
+      case "started":
+        job.handlerStarted?.();
+        return;
+      case "done":
+        this.release(session);
+        job.resolve(message.value);
+        return;
+      case "failed":
+        this.release(session);
+        job.reject(deserializeError(message.error));
+        return;
+    }
   }
 
   abort(job: Job): void {
-    // a scan of at most `threads` entries, and aborts are rare: cheaper than a second map per job
-    let entry: ThreadJob | undefined;
-    for (const candidate of this.inFlight.values()) {
-      if (candidate.job === job) entry = candidate;
+    let session: Session | undefined;
+    for (const candidate of this.sessions) {
+      if (candidate.job === job) session = candidate;
     }
-    if (!entry) return;
-    this.broadcastAbort(entry.id, job.signal.reason);
+    if (!session) return;
+    const reason = job.signal.reason;
+    // flag first, then the message: a job that has not begun finds the flag when it does
+    Atomics.store(this.abortedJobs, session.jobId % this.abortedJobs.length, session.jobId);
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    const message: AbortMessage = {
+      abort: session.jobId,
+      name: error.name,
+      message: error.message,
+    };
+    session.port.postMessage(message);
     // a handler that does not return within the grace is stopped by terminating its thread
-    const timer = setTimeout(() => entry.terminateThread(job.signal.reason), this.abortGrace);
+    const jobId = session.jobId;
+    const timer = setTimeout(() => {
+      if (session.job === job && session.jobId === jobId) session.terminateThread(reason);
+    }, this.abortGrace);
     timer.unref();
   }
 
-  private readonly release = (entry: ThreadJob): void => {
-    if (!this.inFlight.delete(entry.id)) return;
-    entry.mainPort?.close();
+  /** The session's job ended: the thread is idle again. */
+  private release(session: Session): void {
+    session.job = undefined;
+    session.mainPort?.close();
+    session.mainPort = undefined;
     this.busy--;
+    if (this.sessions.has(session)) this.idle.push(session);
+    if (this.busy === 0 && !this.endCheckQueued) {
+      this.endCheckQueued = true;
+      setImmediate(this.endIdleSessions);
+    }
+  }
+
+  /**
+   * Ends every session once the pool has been idle for a turn, so idle threads
+   * do not keep the process alive (as Piscina's idle threads do not). A pool
+   * that is refilled at once, within the same turn, keeps them.
+   */
+  private readonly endIdleSessions = (): void => {
+    this.endCheckQueued = false;
+    if (this.busy > 0) return;
+    for (const session of this.idle) {
+      this.sessions.delete(session);
+      // the port closes when Piscina reports the session's end (sessionEnded)
+      session.port.postMessage(END_SESSION);
+    }
+    this.idle = [];
   };
 
-  private onProgress(jobId: number, value: unknown): void {
-    this.inFlight.get(jobId)?.progress(value);
+  /** Piscina settled the session's task: ended by us, or its thread was terminated or died. */
+  private sessionEnded(session: Session, error: unknown): void {
+    this.sessions.delete(session);
+    this.idle = this.idle.filter((candidate) => candidate !== session);
+    session.port.close();
+    const job = session.job;
+    if (job === undefined) return;
+    this.release(session);
+    job.reject(this.describeThreadError(session, job, error));
   }
 
-  private broadcastAbort(job: number, reason: unknown): void {
-    // flag first, then broadcast: a thread that checks the flag before listening misses neither
-    Atomics.store(this.abortedJobs, job % this.abortedJobs.length, job);
-    if (!this.abortChannel) {
-      this.abortChannel = new BroadcastChannel(this.abortChannelName);
-      this.abortChannel.unref();
+  private describeThreadError(session: Session, job: Job, error: unknown): Error {
+    if (session.aborted) {
+      return session.reason instanceof Error ? session.reason : new Error(String(session.reason));
     }
-    const error = reason instanceof Error ? reason : new Error(String(reason));
-    const message: AbortMessage = { job, name: error.name, message: error.message };
-    this.abortChannel.postMessage(message);
-  }
-
-  private describeThreadError(entry: ThreadJob, error: unknown): Error {
-    if (entry.aborted) {
-      return entry.reason instanceof Error ? entry.reason : new Error(String(entry.reason));
-    }
-    const { id, task } = entry.job.work;
+    const { id, task } = job.work;
     const code = (error as { code?: string } | null)?.code;
     if (code === "ERR_WORKER_OUT_OF_MEMORY")
       return new Error(messages.workerOutOfMemory(task, id), { cause: error });
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = error instanceof Error ? error.message : String(error ?? "it ended");
     return new Error(messages.workerThreadDied(task, id, reason), { cause: error });
   }
 
   async close(): Promise<void> {
-    this.abortChannel?.close();
-    this.abortChannel = undefined;
+    // the sessions end with their threads; a later run() opens new ones in a new Piscina pool
+    this.sessions.clear();
+    this.idle = [];
     const pool = this.pool;
     this.pool = undefined;
     if (pool) await pool.destroy();

@@ -3,25 +3,42 @@ import { messages } from "../errors.js";
 
 /**
  * The messages between the pool executor (main thread) and the thread
- * runtime. Results travel on Piscina's channel; progress on the thread's
- * parentPort; aborts on a BroadcastChannel every thread of the pool hears.
+ * runtime. Each pool thread runs one long Piscina task, a session, that
+ * serves jobs over a MessagePort of its own: jobs and aborts go in; progress,
+ * start reports and outcomes come back, in the order the thread sent them.
  */
 
-/** What Piscina hands the thread runtime for one attempt. */
+/** What Piscina hands the thread runtime: the session's port. */
+export interface SessionTask {
+  session: MessagePort;
+}
+
+/** One attempt, sent on a session's port. */
 export interface ThreadTask {
   job: number;
   path: string;
   exportName: string;
   work: { id: string; task: string; params: unknown; attempt: number };
-  /** Post a {@link StartedMessage} as the handler is called (only rate-limited works need it). */
+  /** Send a `started` message as the handler is called (only rate-limited works need it). */
   reportStart: boolean;
   /** The comlink end for `ctx.main`, when the task exposes main-thread functions. */
   mainPort?: MessagePort;
 }
 
+/** Aborts a running job: its handler's `ctx.signal` fires with this error. */
+export interface AbortMessage {
+  abort: number;
+  name: string;
+  message: string;
+}
+
+/** Ends the session: the thread is idle and its Piscina task returns. */
+export const END_SESSION = "end";
+
+export type ToThread = ThreadTask | AbortMessage | typeof END_SESSION;
+
 /** What every thread of a pool gets once, as its `workerData`. */
 export interface ThreadSetup {
-  abortChannel: string;
   /**
    * Aborted job ids, slot `job % length`: an abort announced before the job
    * reached its thread is found here when the job begins.
@@ -29,10 +46,13 @@ export interface ThreadSetup {
   abortedJobs: Int32Array;
 }
 
-/** What the thread runtime returns. `progressCount` lets the main thread deliver progress first. */
-export type ThreadOutcome =
-  | { ok: true; value: unknown; progressCount: number }
-  | { ok: false; error: SerializedError; progressCount: number };
+/** What a thread sends back about a job. */
+export type FromThread =
+  | { kind: "done"; job: number; value: unknown }
+  | { kind: "failed"; job: number; error: SerializedError }
+  | { kind: "progress"; job: number; value: unknown }
+  /** The handler is being called: its service's rate window is stamped now. */
+  | { kind: "started"; job: number };
 
 export interface SerializedError {
   name: string;
@@ -40,40 +60,6 @@ export interface SerializedError {
   stack?: string;
   /** Own enumerable properties such as `code`, when they can be cloned. */
   properties?: Record<string, unknown>;
-}
-
-export interface ProgressMessage {
-  runcue: "progress";
-  job: number;
-  value: unknown;
-}
-
-export interface AbortMessage {
-  job: number;
-  name: string;
-  message: string;
-}
-
-/** Sent as a handler is called, so its service's rate window is stamped then. */
-export interface StartedMessage {
-  runcue: "started";
-  job: number;
-}
-
-export function isStartedMessage(message: unknown): message is StartedMessage {
-  return (
-    typeof message === "object" &&
-    message !== null &&
-    (message as StartedMessage).runcue === "started"
-  );
-}
-
-export function isProgressMessage(message: unknown): message is ProgressMessage {
-  return (
-    typeof message === "object" &&
-    message !== null &&
-    (message as ProgressMessage).runcue === "progress"
-  );
 }
 
 export function serializeError(error: unknown): SerializedError {

@@ -6,21 +6,19 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BroadcastChannel, parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, type TransferListItem, workerData } from "node:worker_threads";
 import { messages } from "../errors.js";
 import { LazyAbort } from "../lazy-abort.js";
 import {
-  type AbortMessage,
+  END_SESSION,
+  type FromThread,
   isTransfer,
-  type ProgressMessage,
-  type StartedMessage,
+  type SessionTask,
   serializeError,
-  type ThreadOutcome,
   type ThreadSetup,
   type ThreadTask,
+  type ToThread,
 } from "./protocol.js";
 import { describeUncloneable } from "./uncloneable.js";
 
@@ -36,18 +34,6 @@ const NO_MAIN = new Proxy(
     get: (_target, name) => () => Promise.reject(new Error(messages.nothingExposed(String(name)))),
   },
 );
-
-/**
- * Piscina's worker has loaded its `common.js` in this thread already; taking
- * `markMovable` from it spares every thread loading Piscina's whole pool
- * module (about 20 ms of start-up each) just to mark a result as movable.
- */
-const require = createRequire(import.meta.url);
-const { markMovable } = require(join(dirname(require.resolve("piscina")), "common.js")) as {
-  markMovable(value: object): void;
-};
-const TRANSFERABLE = Symbol.for("Piscina.transferable");
-const VALUE = Symbol.for("Piscina.valueOf");
 
 /** comlink is loaded only by threads that run a task exposing main-thread functions. */
 let comlink:
@@ -66,19 +52,9 @@ const modules = new Map<string, Promise<Record<string, unknown>>>();
 const handlers = new Map<string, Handler>();
 let tsxRegistered = false;
 
-/** The running jobs by number, so an abort broadcast finds its job. */
+/** The running jobs by number, so an abort message finds its job. */
 const jobs = new Map<number, RunningJob>();
-const { abortChannel: abortChannelName, abortedJobs } = workerData as ThreadSetup;
-
-// listening from the thread's first moment; a job aborted before it arrived is in abortedJobs
-const abortChannel = new BroadcastChannel(abortChannelName);
-abortChannel.unref();
-abortChannel.onmessage = (event) => {
-  const { job, name, message } = (event as { data: AbortMessage }).data;
-  const reason = new Error(message);
-  reason.name = name;
-  jobs.get(job)?.abort.abort(reason);
-};
+const { abortedJobs } = workerData as ThreadSetup;
 
 const TYPESCRIPT = /\.[cm]?tsx?$/;
 
@@ -215,11 +191,9 @@ function describeKind(value: unknown): string {
   return `an instance of ${(value.constructor as { name?: string } | undefined)?.name ?? "Object"}`;
 }
 
-/** A job this thread runs, from its handler's call until its outcome is returned. */
+/** A job this thread runs, from its handler's call until its outcome is sent. */
 class RunningJob {
   ended = false;
-  /** Progress messages sent: the main thread holds the result until this many have arrived. */
-  progressCount = 0;
   /** The job's abort signal, made only if its handler reads `ctx.signal`. */
   readonly abort = new LazyAbort();
   /** Ends an asynchronous job with an error raised outside the handler's call (see `onOutsideError`). */
@@ -228,22 +202,25 @@ class RunningJob {
   readonly ctx: JobContext;
 
   constructor(
-    readonly job: number,
-    readonly work: ThreadTask["work"],
+    readonly task: ThreadTask,
+    readonly port: MessagePort,
   ) {
     this.ctx = new JobContext(this);
   }
 
+  get work(): ThreadTask["work"] {
+    return this.task.work;
+  }
+
   sendProgress(value: unknown): void {
-    const message: ProgressMessage = { runcue: "progress", job: this.job, value };
+    const message: FromThread = { kind: "progress", job: this.task.job, value };
     try {
-      parentPort!.postMessage(message);
+      this.port.postMessage(message);
     } catch (error) {
       const reason =
         describeUncloneable(value) ?? (error instanceof Error ? error.message : String(error));
       throw new TypeError(messages.uncloneableProgress(this.work, reason), { cause: error });
     }
-    this.progressCount++;
   }
 }
 
@@ -261,9 +238,6 @@ class JobContext {
   }
 }
 
-/** What goes back to Piscina: the outcome, or a wrapper that moves a `transfer()`'s list. */
-type Returned = ThreadOutcome | Record<symbol, unknown>;
-
 let lastHandler: { path: string; exportName: string; handler: Handler } | undefined;
 
 function cachedHandler(task: ThreadTask): Handler | undefined {
@@ -275,12 +249,37 @@ function cachedHandler(task: ThreadTask): Handler | undefined {
 }
 
 /**
+ * The Piscina task of a pool thread: serves the jobs sent on the session's
+ * port, one at a time, until the pool ends the session. Going through
+ * Piscina once per session rather than once per job is what makes a tiny
+ * job cheap; Piscina still owns the thread (start, limits, termination,
+ * replacement).
+ */
+export default function serveSession({ session }: SessionTask): Promise<void> {
+  return new Promise((resolve) => {
+    session.on("close", () => resolve());
+    session.on("message", (message: ToThread) => {
+      if (message === END_SESSION) {
+        session.close();
+        resolve();
+      } else if ("abort" in message) {
+        const reason = new Error(message.message);
+        reason.name = message.name;
+        jobs.get(message.abort)?.abort.abort(reason);
+      } else {
+        runJob(message, session);
+      }
+    });
+  });
+}
+
+/**
  * Runs one job. A handler that returns a plain value is answered in the same
  * call, with no promise made; one that returns a promise is awaited, racing
  * errors from its own stray callbacks.
  */
-export default function runInThread(task: ThreadTask): Returned | Promise<Returned> {
-  const job = new RunningJob(task.job, task.work);
+function runJob(task: ThreadTask, port: MessagePort): void {
+  const job = new RunningJob(task, port);
   jobs.set(task.job, job);
   if (Atomics.load(abortedJobs, task.job % abortedJobs.length) === task.job) {
     job.abort.abort(
@@ -288,12 +287,13 @@ export default function runInThread(task: ThreadTask): Returned | Promise<Return
     );
   }
   const handler = task.mainPort ? undefined : cachedHandler(task);
-  if (handler === undefined) return prepareAndRun(task, job);
-  return callHandler(task, job, handler);
+  if (handler === undefined) void prepareAndRun(job);
+  else callHandler(job, handler);
 }
 
 /** The first job of a module in this thread, or one whose task exposes main-thread functions. */
-async function prepareAndRun(task: ThreadTask, job: RunningJob): Promise<Returned> {
+async function prepareAndRun(job: RunningJob): Promise<void> {
+  const { task } = job;
   let handler: Handler;
   try {
     if (task.mainPort) {
@@ -302,35 +302,36 @@ async function prepareAndRun(task: ThreadTask, job: RunningJob): Promise<Returne
     }
     handler = cachedHandler(task) ?? (await loadHandler(task.path, task.exportName));
   } catch (error) {
-    return end(task, job, { ok: false, error: serializeError(error), progressCount: 0 });
+    fail(job, error);
+    return;
   }
-  return callHandler(task, job, handler);
+  callHandler(job, handler);
 }
 
-function callHandler(
-  task: ThreadTask,
-  job: RunningJob,
-  handler: Handler,
-): Returned | Promise<Returned> {
+function callHandler(job: RunningJob, handler: Handler): void {
   running.add(job);
-  if (task.reportStart) {
+  if (job.task.reportStart) {
     // the module is loaded: the handler starts now, and its rate window is stamped by this
-    const started: StartedMessage = { runcue: "started", job: task.job };
-    parentPort!.postMessage(started);
+    const started: FromThread = { kind: "started", job: job.task.job };
+    job.port.postMessage(started);
   }
   let value: unknown;
   try {
-    value = owners.run(job, handler, task.work, job.ctx);
+    value = owners.run(job, handler, job.work, job.ctx);
   } catch (error) {
-    return end(task, job, failed(job, error));
+    fail(job, error);
+    return;
   }
-  if (!isThenable(value)) return end(task, job, succeeded(job, value));
-  return new Promise<unknown>((resolve, reject) => {
+  if (!isThenable(value)) {
+    succeed(job, value);
+    return;
+  }
+  new Promise<unknown>((resolve, reject) => {
     job.fail = reject;
     value.then(resolve, reject);
   }).then(
-    (result) => end(task, job, succeeded(job, result)),
-    (error) => end(task, job, failed(job, error)),
+    (result) => succeed(job, result),
+    (error) => fail(job, error),
   );
 }
 
@@ -342,43 +343,43 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function failed(job: RunningJob, error: unknown): ThreadOutcome {
-  return { ok: false, error: serializeError(error), progressCount: job.progressCount };
+function fail(job: RunningJob, error: unknown): void {
+  end(job);
+  const message: FromThread = { kind: "failed", job: job.task.job, error: serializeError(error) };
+  job.port.postMessage(message);
 }
 
-/** The outcome of a returned value; a value that cannot cross fails, saying what is wrong. */
-function succeeded(job: RunningJob, value: unknown): Returned {
-  try {
-    if (isTransfer(value)) {
-      const unclonable = describeUncloneable(value.value);
-      if (unclonable !== undefined)
-        throw new TypeError(messages.uncloneableResult(job.work, unclonable));
-      const badList = checkTransferList(value.transferList);
-      if (badList !== undefined) throw new TypeError(messages.badTransferList(job.work, badList));
-      const outcome: ThreadOutcome = {
-        ok: true,
-        value: value.value,
-        progressCount: job.progressCount,
-      };
-      // Piscina moves the transferable list and hands the value to the main thread
-      const movable = { [TRANSFERABLE]: value.transferList, [VALUE]: outcome };
-      markMovable(movable);
-      return movable;
+/** Sends a returned value; one that cannot cross fails the job, saying what is wrong. */
+function succeed(job: RunningJob, returned: unknown): void {
+  let value = returned;
+  let transferList: readonly TransferListItem[] | undefined;
+  if (isTransfer(returned)) {
+    value = returned.value;
+    const badList = checkTransferList(returned.transferList);
+    if (badList !== undefined) {
+      fail(job, new TypeError(messages.badTransferList(job.work, badList)));
+      return;
     }
-    // a result Piscina could not post would leave the work without an answer: say what is wrong instead
-    const unclonable = describeUncloneable(value);
-    if (unclonable !== undefined)
-      throw new TypeError(messages.uncloneableResult(job.work, unclonable));
-    return { ok: true, value, progressCount: job.progressCount };
+    transferList = returned.transferList;
+  }
+  // a result that cannot be posted would leave the work without an answer: say what is wrong instead
+  const unclonable = describeUncloneable(value);
+  if (unclonable !== undefined) {
+    fail(job, new TypeError(messages.uncloneableResult(job.work, unclonable)));
+    return;
+  }
+  end(job);
+  const message: FromThread = { kind: "done", job: job.task.job, value };
+  try {
+    job.port.postMessage(message, transferList);
   } catch (error) {
-    return failed(job, error);
+    fail(job, error);
   }
 }
 
-function end(task: ThreadTask, job: RunningJob, returned: Returned): Returned {
+function end(job: RunningJob): void {
   job.ended = true;
   running.delete(job);
-  jobs.delete(task.job);
-  task.mainPort?.close();
-  return returned;
+  jobs.delete(job.task.job);
+  job.task.mainPort?.close();
 }
