@@ -29,6 +29,25 @@ describe("nothing of the library keeps the process alive when it should not", ()
     expect(child.livedMs).toBeLessThan(10_000);
   });
 
+  test("idle worker threads let a script that never stops its cue exit, after two rounds of work", () => {
+    const child = runScript(`
+      import { Cue } from "runcue";
+      const cue = new Cue({ threads: 2 });
+      cue.task("echo", { worker: new URL("./fixtures/workers.mjs", "file://" + process.cwd() + "/") });
+      cue.start();
+      for (let round = 1; round <= 2; round++) {
+        const ids = Array.from({ length: 50 }, (_, index) => cue.submit("echo", { round, index }));
+        const results = await Promise.all(ids.map((id) => cue.result(id)));
+        console.log("round", round, results.length);
+        await cue.idle();
+      }
+    `);
+    expect(child.stderr).toBe("");
+    expect(child.stdout.trim().split("\n")).toEqual(["round 1 50", "round 2 50"]);
+    expect(child.status).toBe(0);
+    expect(child.livedMs).toBeLessThan(10_000);
+  });
+
   test("a task-timeout timer does not outlive stop(): the process exits soon after stop({ timeout }) returns", () => {
     const child = runScript(`
       import { Cue } from "runcue";
