@@ -42,6 +42,22 @@ describe("faults in worker threads fail only their own work", () => {
     await stillWorks(cue);
   });
 
+  test("a thread that exits between works (a timer its work left) is replaced; nothing waits on it", async () => {
+    const cue = startedCue({ threads: 1 });
+    cue.task("exitsAfterward", { worker: workers, export: "exitsAfterward" });
+    cue.task("echo-next", { worker: workers });
+    await expect(cue.result(cue.submit("exitsAfterward"))).resolves.toBe("returned");
+    // The timer fires when the thread's event loop next turns: while it is idle, or as the next
+    // work arrives, which then fails saying the thread died. Either way every later work is answered.
+    const next = await cue.result(cue.submit("echo-next", { next: true })).then(
+      (result) => result,
+      (error: Error) => error,
+    );
+    if (next instanceof Error) expect(next.message).toMatch(/died: .*exited with code: 3/);
+    else expect(next).toMatchObject({ params: { next: true } });
+    for (let round = 0; round < 5; round++) await stillWorks(cue);
+  });
+
   test("a module that throws at import fails with the path and the reason", async () => {
     const cue = startedCue({ threads: 1 });
     cue.task("bad import", { worker: fixture("throws-at-import.mjs") });
