@@ -28,6 +28,12 @@ export interface JobData {
   maxResultBytes: number;
   /** The coordinator's `abortGrace` (ms): how long an aborted handler may run before its thread is terminated. */
   abortGrace: number;
+  /**
+   * False when the coordinator does not wait for the handler's start (the
+   * work's service has no rate): the worker then sends no start report,
+   * sparing Redis one event per job. Absent (older coordinators): report.
+   */
+  reportStart?: boolean;
 }
 
 /**

@@ -224,6 +224,7 @@ export class RedisPool implements Pool {
         params: encode(job.work.params),
         maxResultBytes: this.options.maxResultBytes,
         abortGrace: this.abortGrace,
+        reportStart: job.reportStart !== false,
       };
     } catch (error) {
       this.settle(entry, false, error);

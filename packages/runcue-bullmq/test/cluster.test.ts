@@ -2,7 +2,7 @@
  * The cluster as a user sees it: a Redis, runcue-worker processes on
  * 127.0.0.1, and a cue whose pool "farm" is their threads.
  */
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { CancelledError, TimeoutError } from "runcue";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Cluster, JOBS, startCluster, waitFor } from "./helpers/cluster.js";
@@ -87,6 +87,31 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
       expect(starts[index]! - starts[index - 3]!).toBeGreaterThanOrEqual(1000 - 1);
     }
     await cue.stop();
+  });
+
+  test("workers report a handler's start only for works whose service has a rate: one Redis event per such job, none otherwise", async () => {
+    const events = new QueueEvents(cluster.queue, { connection: { url: cluster.redis.url } });
+    await events.waitUntilReady();
+    const startReports: string[] = [];
+    events.on("progress", ({ jobId, data }) => {
+      if (typeof data === "object" && data !== null && "started" in data) startReports.push(jobId);
+    });
+    const cue = cluster.cue();
+    cue.service("free");
+    cue.service("rated", { rate: { limit: 100, interval: 1000 } });
+    const free = cue.task("free", { uses: "free", worker: JOBS, export: "echo", pool: "farm" });
+    const rated = cue.task("rated", { uses: "rated", worker: JOBS, export: "echo", pool: "farm" });
+    cue.start();
+    await waitFor("all three workers", () => cue.stats().pools.farm?.size === 6);
+    const freeIds = Array.from({ length: 6 }, (_, index) => cue.submit(free, { index }));
+    const ratedIds = Array.from({ length: 6 }, (_, index) => cue.submit(rated, { index }));
+    await Promise.all([...freeIds, ...ratedIds].map((id) => cue.result(id)));
+    // a start report precedes its job's outcome on the worker's connection, so all six are in
+    await waitFor("the six start reports", () => startReports.length >= 6);
+    const reported = new Set(startReports.map((jobId) => jobId.split(".")[1]));
+    expect(reported).toEqual(new Set(ratedIds));
+    await cue.stop();
+    await events.close();
   });
 
   test("no prefetch: BullMQ never holds more jobs than there are remote threads, the rest wait in runcue", async () => {

@@ -184,6 +184,7 @@ export class RuncueWorker {
           get aborted() {
             return controller.signal.aborted;
           },
+          reportStart: data.reportStart !== false,
           handlerStarted: () => {
             // not awaited: it leaves on the worker's connection before any progress or outcome of
             // the job, so it keeps its place without costing the job a round trip
