@@ -5,7 +5,13 @@
 import { Queue, QueueEvents } from "bullmq";
 import { CancelledError, TimeoutError } from "runcue";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type Cluster, JOBS, startCluster, waitFor } from "./helpers/cluster.js";
+import {
+  type Cluster,
+  cueWithWaitingTask,
+  JOBS,
+  startCluster,
+  waitFor,
+} from "./helpers/cluster.js";
 
 type Span = { start: number; end: number; pid: number };
 
@@ -186,17 +192,8 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
   });
 
   test("cancel aborts the remote handler's signal and frees its remote thread", async () => {
-    const cue = cluster.cue({ abortGrace: 300 });
-    cue.service("cpu");
-    const wait = cue.task("wait", {
-      uses: "cpu",
-      worker: JOBS,
-      export: "untilAborted",
-      pool: "farm",
-    });
+    const { cue, wait, running } = cueWithWaitingTask(cluster, { abortGrace: 300 });
     const echo = cue.task("echo", { uses: "cpu", worker: JOBS, export: "echo", pool: "farm" });
-    const running = new Set<string>();
-    cue.onProgress((work) => running.add(work.id));
     cue.start();
     const id = cue.submit(wait, {});
     await waitFor("the handler to run remotely", () => running.has(id));
@@ -238,16 +235,7 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
   });
 
   test("stop({ timeout }) aborts remote work and returns soon after the timeout", async () => {
-    const cue = cluster.cue({ abortGrace: 200 });
-    cue.service("cpu");
-    const wait = cue.task("wait", {
-      uses: "cpu",
-      worker: JOBS,
-      export: "untilAborted",
-      pool: "farm",
-    });
-    const running = new Set<string>();
-    cue.onProgress((work) => running.add(work.id));
+    const { cue, wait, running } = cueWithWaitingTask(cluster, { abortGrace: 200 });
     cue.start();
     const ids = [cue.submit(wait, {}), cue.submit(wait, {})];
     await waitFor("both handlers to run remotely", () => ids.every((id) => running.has(id)));
@@ -258,14 +246,7 @@ describe("a cue with a redisPool of three runcue-worker processes", () => {
   });
 
   test("a late-joining worker gets work", async () => {
-    const cue = cluster.cue({ abortGrace: 100 });
-    cue.service("cpu");
-    const wait = cue.task("wait", {
-      uses: "cpu",
-      worker: JOBS,
-      export: "untilAborted",
-      pool: "farm",
-    });
+    const { cue, wait } = cueWithWaitingTask(cluster, { abortGrace: 100 });
     const hold = cue.task("hold", { uses: "cpu", worker: JOBS, export: "hold", pool: "farm" });
     cue.start();
     await waitFor("the first workers", () => cue.stats().pools.farm?.size === 6);

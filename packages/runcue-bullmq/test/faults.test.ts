@@ -4,7 +4,13 @@
  * and nothing lost.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { type Cluster, JOBS, startCluster, waitFor } from "./helpers/cluster.js";
+import {
+  type Cluster,
+  cueWithWaitingTask,
+  JOBS,
+  startCluster,
+  waitFor,
+} from "./helpers/cluster.js";
 
 describe("cluster faults", () => {
   let cluster: Cluster | undefined;
@@ -83,16 +89,7 @@ describe("cluster faults", () => {
 
   test("a second SIGTERM aborts the running jobs; the attempt fails and runcue's retry decides", async () => {
     cluster = await startCluster({ workers: 1, threads: 1 });
-    const cue = cluster.cue();
-    cue.service("cpu");
-    const wait = cue.task("wait", {
-      uses: "cpu",
-      worker: JOBS,
-      export: "untilAborted",
-      pool: "farm",
-    });
-    const running = new Set<string>();
-    cue.onProgress((work) => running.add(work.id));
+    const { cue, wait, running } = cueWithWaitingTask(cluster);
     cue.start();
     const id = cue.submit(wait, {});
     await waitFor("the handler to run remotely", () => running.has(id));

@@ -76,3 +76,22 @@ export async function waitFor(what: string, check: () => boolean, timeout = 20_0
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+/**
+ * A cue on the cluster with a task "wait" whose handler runs until its signal
+ * fires, on service "cpu"; `running` holds the works whose remote handler has
+ * begun (it reports progress first).
+ */
+export function cueWithWaitingTask(cluster: Cluster, options?: CueOptions) {
+  const cue = cluster.cue(options);
+  cue.service("cpu");
+  const wait = cue.task("wait", {
+    uses: "cpu",
+    worker: JOBS,
+    export: "untilAborted",
+    pool: "farm",
+  });
+  const running = new Set<string>();
+  cue.onProgress((work) => running.add(work.id));
+  return { cue, wait, running };
+}
