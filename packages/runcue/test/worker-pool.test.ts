@@ -50,6 +50,26 @@ describe("worker tasks run in the Piscina pool", () => {
     }
   });
 
+  test("a pool that keeps going idle and busy again answers every work (threads: 1 and 2)", async () => {
+    for (const threads of [1, 2]) {
+      const cue = startedCue({ threads });
+      cue.task("echo", { worker: fixture("workers.mjs") });
+      // one work at a time: the pool goes idle after each, so its threads are let go and taken again
+      for (let round = 0; round < 100; round++) {
+        const result = (await cue.result(cue.submit("echo", { round }))) as { params: unknown };
+        expect(result.params).toEqual({ round });
+        // every few rounds, the next work comes in the very turn the pool went idle
+        if (round % 3 === 0) await cue.idle();
+      }
+      const ids = Array.from({ length: 20 }, (_, index) => cue.submit("echo", { index }));
+      const results = (await Promise.all(ids.map((id) => cue.result(id)))) as Array<{
+        params: { index: number };
+      }>;
+      expect(results.map((result) => result.params.index)).toEqual([...Array(20).keys()]);
+      expect(cue.stats()).toMatchObject({ completed: 120, failed: 0 });
+    }
+  });
+
   test("a handler may take ctx apart: `{ progress, signal }` work unbound", async () => {
     const cue = startedCue({ threads: 1 });
     cue.task("destructures", { worker: fixture("workers.mjs"), export: "destructures" });
