@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { WorkRecord, WorkStore } from "../../src/works.js";
 
-const record = (seq: number) => new WorkRecord(`w${seq}`, "t", {}, seq, 0.5, 1_000);
+const record = (seq: number) => new WorkRecord("t", {}, seq, 0.5, 1_000);
 
 describe("WorkStore", () => {
   test("each work reaches one final state; a second finish changes nothing", () => {

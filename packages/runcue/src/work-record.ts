@@ -1,0 +1,338 @@
+/**
+ * A work as the public API shows it, and the record behind it: created
+ * pending, it reaches exactly one final state (completed, failed or
+ * cancelled) through the store (works.ts).
+ */
+
+import { isolate } from "./isolate.js";
+
+/**
+ * Where a work is in its life: `"pending"` (waiting: not ready, delayed, queued, or between
+ * attempts), `"running"`, or one final state: `"completed"` (ran, or skipped), `"failed"`,
+ * `"cancelled"`.
+ */
+export type WorkState = "pending" | "running" | "completed" | "failed" | "cancelled";
+export type FinalState = "completed" | "failed" | "cancelled";
+
+declare const workTypes: unique symbol;
+
+/**
+ * A work id: a plain string, branded with the task's params and result types
+ * so that `cue.result(id)` and `cue.get(id)` know them.
+ */
+export type WorkId<P = unknown, R = unknown> = string & {
+  /** Types only: never present at run time. */
+  readonly [workTypes]?: [P, R];
+};
+
+/** What a handler receives about the work it runs. */
+export interface WorkInfo<P = unknown> {
+  /** The work's id, as `submit` returned it. */
+  readonly id: string;
+  /** The name of its task. */
+  readonly task: string;
+  /** Its params: validated by the task's `params` schema when it has one, `{}` when none were given. */
+  readonly params: P;
+  /** 1 for the first run, 2 for the first retry, ... */
+  readonly attempt: number;
+}
+
+/** The second argument of a handler. */
+export interface TaskContext {
+  /** Aborted on cancel, on task timeout and when `stop({ timeout })` gives up waiting. */
+  readonly signal: AbortSignal;
+  /** Sends `value` to every `onProgress` listener, in order, before the work's final event. */
+  progress(value: unknown): void;
+}
+
+/** A snapshot of one work, as `get`, `list` and events show it. */
+export interface Work<P = unknown, R = unknown> {
+  /** The work's id, as `submit` returned it. */
+  readonly id: WorkId<P, R>;
+  /** The name of its task. */
+  readonly task: string;
+  /** Its own copy of the params: changing the object given to `submit` changes nothing here. */
+  readonly params: P;
+  /** Where it is now: pending, running, or its final state. */
+  readonly state: WorkState;
+  /** Attempts started so far (0 while it waits for its first run). */
+  readonly attempt: number;
+  /** When it was submitted (`Date.now()`). */
+  readonly createdAt: number;
+  /** When its latest attempt started (`Date.now()`); absent until it first runs. */
+  readonly startedAt?: number;
+  /** When it reached its final state, cancelled included (`Date.now()`). */
+  readonly completedAt?: number;
+  /** What the handler returned, once completed (absent when skipped). */
+  readonly result?: R;
+  /** Why it failed or was cancelled: the error thrown (the very object, on the main thread), a `TimeoutError` or a `CancelledError`. */
+  readonly error?: Error;
+  /** True when `isStale` said the output was already valid, so it never ran. */
+  readonly skipped: boolean;
+}
+
+/** Where a pending record sits in the scheduler. */
+export const Place = {
+  /** Not pending, or not yet placed. */
+  None: 0,
+  /** In the delay heap until `notBefore`. */
+  Delayed: 1,
+  /** Due, waiting for its first check. */
+  Incoming: 2,
+  /** Ready and stale: in its lane's queue, waiting for room. */
+  Queued: 3,
+  /** Checked and not ready; re-checked later. */
+  Waiting: 4,
+  /** An async `isReady`/`isStale` is being awaited. */
+  Checking: 5,
+} as const;
+export type Place = (typeof Place)[keyof typeof Place];
+
+/** What a record knows of its attempt in flight (see attempt.ts). */
+export interface Execution {
+  /** Claims the work's outcome: true the first time, for a cancel, timeout or stop. */
+  decide(): boolean;
+  abort(reason: Error): boolean;
+  /** Its task timeout, cleared once the outcome is decided. */
+  timer?: NodeJS.Timeout | undefined;
+}
+
+interface ResultWaiter {
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The wall clock's origin for the times a record keeps: as offsets from it
+ * they are small integers, which V8 keeps in the record itself (a Smi), where
+ * `Date.now()` itself would be a boxed number, one more object per work.
+ */
+const EPOCH = Date.now();
+
+/** The id of the work with submission number `seq`. */
+export function workId(seq: number): string {
+  return `w${seq}`;
+}
+
+/** The submission number behind a work id, or undefined when `id` is no id `workId` makes. */
+export function seqOfId(id: string): number | undefined {
+  if (typeof id !== "string" || id.charCodeAt(0) !== 119 /* w */) return undefined;
+  const seq = Number(id.slice(1));
+  return Number.isSafeInteger(seq) && seq > 0 && workId(seq) === id ? seq : undefined;
+}
+
+/** What only some works need: made on first use, so a pending work does without it. */
+class WorkDetails {
+  /** Offsets from EPOCH, see `WorkRecord`. */
+  startedAt: number | undefined = undefined;
+  completedAt: number | undefined = undefined;
+  result: unknown = undefined;
+  error: Error | undefined = undefined;
+  skipped = false;
+  /** Undefined until ranked; 0.5 then. Never a field of its own number box. */
+  rank: number | undefined = undefined;
+  warnedPending = false;
+  watchSlot = -1;
+  infoView: WorkInfo | undefined = undefined;
+  execution: Execution | undefined = undefined;
+  waiters: ResultWaiter[] | undefined = undefined;
+}
+
+/**
+ * The mutable record behind a work; internal. Kept small, since a million
+ * may wait: times are integers (wall times as offsets from EPOCH, monotonic
+ * ones in whole milliseconds), the id is made from `seq` when asked for, and
+ * what only started, finished, ranked or watched works need is in `details`.
+ */
+export class WorkRecord {
+  state: WorkState = "pending";
+  attempt = 0;
+  /** Where it is while pending. */
+  place: Place = Place.None;
+  /** Consecutive "not ready" answers, for the re-check back-off. */
+  notReadyCount = 0;
+  /** Monotonic time (whole ms, rounded down) of the last check that found it ready and stale. */
+  checkedAt = 0;
+  /** Monotonic time (whole ms, rounded down) of the next timed re-check while not ready. */
+  nextCheckAt = 0;
+  private readonly createdOffset: number;
+  private pendingOffset: number;
+  /** Undefined for none: a tagged field, so an offset past the small-integer range is still no box per work. */
+  private notBeforeOffset: number | undefined = undefined;
+  private details: WorkDetails | undefined = undefined;
+
+  constructor(
+    readonly task: string,
+    readonly params: unknown,
+    /** Submission order, the tie-break after priority; the id is made from it. */
+    readonly seq: number,
+    readonly priority: number,
+    createdAt: number,
+  ) {
+    this.createdOffset = createdAt - EPOCH;
+    this.pendingOffset = this.createdOffset;
+  }
+
+  private get more(): WorkDetails {
+    this.details ??= new WorkDetails();
+    return this.details;
+  }
+
+  get id(): string {
+    return workId(this.seq);
+  }
+
+  /** When it was submitted (`Date.now()`). */
+  get createdAt(): number {
+    return EPOCH + this.createdOffset;
+  }
+
+  /** When it last became pending and due (for pending timeouts and `waitTime`). */
+  get pendingSince(): number {
+    return EPOCH + this.pendingOffset;
+  }
+
+  set pendingSince(at: number) {
+    this.pendingOffset = at - EPOCH;
+  }
+
+  /** `Date.now()` before which it is not considered; 0 for none. */
+  get notBefore(): number {
+    const offset = this.notBeforeOffset;
+    return offset === undefined ? 0 : EPOCH + offset;
+  }
+
+  set notBefore(at: number) {
+    this.notBeforeOffset = at === 0 ? undefined : at - EPOCH;
+  }
+
+  get startedAt(): number | undefined {
+    const offset = this.details?.startedAt;
+    return offset === undefined ? undefined : EPOCH + offset;
+  }
+
+  get completedAt(): number | undefined {
+    const offset = this.details?.completedAt;
+    return offset === undefined ? undefined : EPOCH + offset;
+  }
+
+  get result(): unknown {
+    return this.details?.result;
+  }
+
+  get error(): Error | undefined {
+    return this.details?.error;
+  }
+
+  get skipped(): boolean {
+    return this.details?.skipped ?? false;
+  }
+
+  /** Its last rank from the priority callback. */
+  get rank(): number {
+    return this.details?.rank ?? 0.5;
+  }
+
+  set rank(rank: number) {
+    this.more.rank = rank;
+  }
+
+  get warnedPending(): boolean {
+    return this.details?.warnedPending ?? false;
+  }
+
+  set warnedPending(warned: boolean) {
+    if (warned || this.details !== undefined) this.more.warnedPending = warned;
+  }
+
+  /** Its place in the watch's list of pending works (-1: not there), so it leaves in O(1). */
+  get watchSlot(): number {
+    return this.details?.watchSlot ?? -1;
+  }
+
+  set watchSlot(slot: number) {
+    if (slot !== -1 || this.details !== undefined) this.more.watchSlot = slot;
+  }
+
+  /** The attempt in flight while running. */
+  get execution(): Execution | undefined {
+    return this.details?.execution;
+  }
+
+  set execution(execution: Execution | undefined) {
+    if (execution !== undefined || this.details !== undefined) this.more.execution = execution;
+  }
+
+  /** Callers of `cue.result()` waiting for the final state. */
+  get waiters(): ResultWaiter[] | undefined {
+    return this.details?.waiters;
+  }
+
+  set waiters(waiters: ResultWaiter[] | undefined) {
+    if (waiters !== undefined || this.details !== undefined) this.more.waiters = waiters;
+  }
+
+  /** pending → running (see `WorkStore.markRunning`). */
+  started(now: number): void {
+    this.more.startedAt = now - EPOCH;
+  }
+
+  /** → a final state (see `WorkStore.finish`). */
+  finished(now: number, result: unknown, error: Error | undefined, skipped: boolean): void {
+    const details = this.more;
+    details.completedAt = now - EPOCH;
+    details.result = result;
+    details.error = error;
+    details.skipped = skipped;
+  }
+
+  get isFinal(): boolean {
+    return this.state === "completed" || this.state === "failed" || this.state === "cancelled";
+  }
+
+  snapshot(): Work {
+    const work: {
+      -readonly [K in keyof Work]: Work[K];
+    } = {
+      id: this.id,
+      task: this.task,
+      params: undefined,
+      state: this.state,
+      attempt: this.attempt,
+      createdAt: this.createdAt,
+      skipped: this.skipped,
+    };
+    if (this.startedAt !== undefined) work.startedAt = this.startedAt;
+    if (this.completedAt !== undefined) work.completedAt = this.completedAt;
+    if (this.state === "completed" && !this.skipped) work.result = this.result;
+    if (this.error !== undefined) work.error = this.error;
+    // a copy, made when first read: writing into a snapshot never reaches the work
+    const params = this.params;
+    let copy: unknown;
+    let copied = false;
+    Object.defineProperty(work, "params", {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        if (!copied) {
+          copy = isolate(params);
+          copied = true;
+        }
+        return copy;
+      },
+      set: (value: unknown) => {
+        copy = value;
+        copied = true;
+      },
+    });
+    return work;
+  }
+
+  /**
+   * What handlers and checks see. Made at each call rather than kept: a kept
+   * one would weigh on every blocked work, and a check's copy is short-lived.
+   */
+  info(): WorkInfo {
+    return { id: this.id, task: this.task, params: this.params, attempt: this.attempt };
+  }
+}
