@@ -102,6 +102,43 @@ interface ResultWaiter {
   reject(error: unknown): void;
 }
 
+/** Where a snapshot keeps its work's params until they are first read, and their copy then. */
+interface ParamsHolder {
+  source: unknown;
+  copy: unknown;
+  copied: boolean;
+}
+
+/** A snapshot's hidden (non-enumerable) own key for its `ParamsHolder`. */
+const PARAMS_HOLDER = Symbol("runcue snapshot params");
+
+function holderOf(work: object): ParamsHolder {
+  return (work as { [PARAMS_HOLDER]: ParamsHolder })[PARAMS_HOLDER];
+}
+
+/**
+ * Every snapshot's `params`: an own enumerable accessor that copies on first
+ * read. One getter and setter for all, so snapshots share one shape; a pair
+ * of closures per snapshot made each a dictionary, at three times the cost.
+ */
+const paramsProperty: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: object): unknown {
+    const holder = holderOf(this);
+    if (!holder.copied) {
+      holder.copy = isolate(holder.source);
+      holder.copied = true;
+    }
+    return holder.copy;
+  },
+  set(this: object, value: unknown): void {
+    const holder = holderOf(this);
+    holder.copy = value;
+    holder.copied = true;
+  },
+};
+
 /**
  * The wall clock's origin for the times a record keeps: as offsets from it
  * they are small integers, which V8 keeps in the record itself (a Smi), where
@@ -291,40 +328,19 @@ export class WorkRecord {
   }
 
   snapshot(): Work {
-    const work: {
-      -readonly [K in keyof Work]: Work[K];
-    } = {
-      id: this.id,
-      task: this.task,
-      params: undefined,
-      state: this.state,
-      attempt: this.attempt,
-      createdAt: this.createdAt,
-      skipped: this.skipped,
-    };
+    const work = { id: this.id, task: this.task } as { -readonly [K in keyof Work]: Work[K] };
+    // a copy, made when first read: writing into a snapshot never reaches the work
+    Object.defineProperty(work, "params", paramsProperty);
+    const holder: ParamsHolder = { source: this.params, copy: undefined, copied: false };
+    Object.defineProperty(work, PARAMS_HOLDER, { value: holder });
+    work.state = this.state;
+    work.attempt = this.attempt;
+    work.createdAt = this.createdAt;
+    work.skipped = this.skipped;
     if (this.startedAt !== undefined) work.startedAt = this.startedAt;
     if (this.completedAt !== undefined) work.completedAt = this.completedAt;
     if (this.state === "completed" && !this.skipped) work.result = this.result;
     if (this.error !== undefined) work.error = this.error;
-    // a copy, made when first read: writing into a snapshot never reaches the work
-    const params = this.params;
-    let copy: unknown;
-    let copied = false;
-    Object.defineProperty(work, "params", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!copied) {
-          copy = isolate(params);
-          copied = true;
-        }
-        return copy;
-      },
-      set: (value: unknown) => {
-        copy = value;
-        copied = true;
-      },
-    });
     return work;
   }
 
