@@ -158,28 +158,26 @@ export function seqOfId(id: string): number | undefined {
   return Number.isSafeInteger(seq) && seq > 0 && workId(seq) === id ? seq : undefined;
 }
 
-/** What only some works need: made on first use, so a pending work does without it. */
+/** What only ranked, watched or awaited works need: made on first use, so most works do without it. */
 class WorkDetails {
-  /** Offsets from EPOCH, see `WorkRecord`. */
-  startedAt: number | undefined = undefined;
-  completedAt: number | undefined = undefined;
-  result: unknown = undefined;
-  error: Error | undefined = undefined;
-  skipped = false;
-  /** Undefined until ranked; 0.5 then. Never a field of its own number box. */
+  /** Undefined until ranked; 0.5 then. A number field here would be a box per object. */
   rank: number | undefined = undefined;
   warnedPending = false;
   watchSlot = -1;
-  infoView: WorkInfo | undefined = undefined;
-  execution: Execution | undefined = undefined;
   waiters: ResultWaiter[] | undefined = undefined;
 }
+
+/** A skipped work's outcome: it has no result. */
+const SKIPPED = Symbol("skipped");
 
 /**
  * The mutable record behind a work; internal. Kept small, since a million
  * may wait: times are integers (wall times as offsets from EPOCH, monotonic
- * ones in whole milliseconds), the id is made from `seq` when asked for, and
- * what only started, finished, ranked or watched works need is in `details`.
+ * ones in whole milliseconds), the id is made from `seq` when asked for, the
+ * result and the error share a field, and what only ranked, watched or
+ * awaited works need is in `details`. Nothing made per work while it runs
+ * hangs from it once it is final, so the young garbage of a finished work is
+ * not kept alive by its old record.
  */
 export class WorkRecord {
   state: WorkState = "pending";
@@ -196,6 +194,12 @@ export class WorkRecord {
   private pendingOffset: number;
   /** Undefined for none: a tagged field, so an offset past the small-integer range is still no box per work. */
   private notBeforeOffset: number | undefined = undefined;
+  private startedOffset: number | undefined = undefined;
+  private completedOffset: number | undefined = undefined;
+  /** The result once completed, the error once failed or cancelled, SKIPPED once skipped. */
+  private outcome: unknown = undefined;
+  /** The attempt in flight while running. */
+  execution: Execution | undefined = undefined;
   private details: WorkDetails | undefined = undefined;
 
   constructor(
@@ -244,25 +248,26 @@ export class WorkRecord {
   }
 
   get startedAt(): number | undefined {
-    const offset = this.details?.startedAt;
+    const offset = this.startedOffset;
     return offset === undefined ? undefined : EPOCH + offset;
   }
 
   get completedAt(): number | undefined {
-    const offset = this.details?.completedAt;
+    const offset = this.completedOffset;
     return offset === undefined ? undefined : EPOCH + offset;
   }
 
   get result(): unknown {
-    return this.details?.result;
+    return this.state === "completed" && this.outcome !== SKIPPED ? this.outcome : undefined;
   }
 
   get error(): Error | undefined {
-    return this.details?.error;
+    const failed = this.state === "failed" || this.state === "cancelled";
+    return failed ? (this.outcome as Error | undefined) : undefined;
   }
 
   get skipped(): boolean {
-    return this.details?.skipped ?? false;
+    return this.outcome === SKIPPED;
   }
 
   /** Its last rank from the priority callback. */
@@ -291,15 +296,6 @@ export class WorkRecord {
     if (slot !== -1 || this.details !== undefined) this.more.watchSlot = slot;
   }
 
-  /** The attempt in flight while running. */
-  get execution(): Execution | undefined {
-    return this.details?.execution;
-  }
-
-  set execution(execution: Execution | undefined) {
-    if (execution !== undefined || this.details !== undefined) this.more.execution = execution;
-  }
-
   /** Callers of `cue.result()` waiting for the final state. */
   get waiters(): ResultWaiter[] | undefined {
     return this.details?.waiters;
@@ -311,16 +307,17 @@ export class WorkRecord {
 
   /** pending → running (see `WorkStore.markRunning`). */
   started(now: number): void {
-    this.more.startedAt = now - EPOCH;
+    this.startedOffset = now - EPOCH;
   }
 
-  /** → a final state (see `WorkStore.finish`). */
-  finished(now: number, result: unknown, error: Error | undefined, skipped: boolean): void {
-    const details = this.more;
-    details.completedAt = now - EPOCH;
-    details.result = result;
-    details.error = error;
-    details.skipped = skipped;
+  /**
+   * → a final state (see `WorkStore.finish`): `value` is the result once
+   * completed, the error once failed or cancelled.
+   */
+  finished(state: FinalState, now: number, value: unknown, skipped: boolean): void {
+    this.state = state;
+    this.completedOffset = now - EPOCH;
+    this.outcome = skipped ? SKIPPED : value;
   }
 
   get isFinal(): boolean {

@@ -172,9 +172,9 @@ export class WorkStore {
     if (record.isFinal) return false;
     if (record.state === "pending") this.counts.pending--;
     else this.counts.running--;
-    record.state = state;
     record.place = Place.None;
-    record.finished(now, outcome.result, outcome.error, outcome.skipped === true);
+    const value = state === "completed" ? outcome.result : outcome.error;
+    record.finished(state, now, value, outcome.skipped === true);
     // disjoint counts: a skipped work is state "completed" but counted as skipped only
     if (record.skipped) this.counts.skipped++;
     else this.counts[state]++;
