@@ -79,6 +79,15 @@ function copyFlat(value: object): Record<string, unknown> | undefined {
   return Object.getOwnPropertySymbols(value).length === 0 ? copy : undefined;
 }
 
+/** What `isolateFlat` answers for params whose copy it leaves to `isolate`. */
+export const NOT_FLAT: unique symbol = Symbol("not flat");
+
+/** `isolate(params)` when that is cheap (a primitive, or a plain object of primitives); else NOT_FLAT. */
+export function isolateFlat(params: unknown): unknown {
+  if (params === null || typeof params !== "object") return params;
+  return copyFlat(params) ?? NOT_FLAT;
+}
+
 /** A copy of `params` that shares nothing mutable with it (but functions and class instances). */
 export function isolate<T>(params: T): T {
   if (params === null || typeof params !== "object") return params;

@@ -4,7 +4,7 @@
  * cancelled) through the store (works.ts).
  */
 
-import { isolate } from "./isolate.js";
+import { isolate, isolateFlat, NOT_FLAT } from "./isolate.js";
 
 /**
  * Where a work is in its life: `"pending"` (waiting: not ready, delayed, queued, or between
@@ -167,6 +167,9 @@ class WorkDetails {
   waiters: ResultWaiter[] | undefined = undefined;
 }
 
+/** A snapshot while it is made. */
+type Snapshot = { -readonly [K in keyof Work]: Work[K] };
+
 /** A skipped work's outcome: it has no result. */
 const SKIPPED = Symbol("skipped");
 
@@ -325,8 +328,30 @@ export class WorkRecord {
   }
 
   snapshot(): Work {
-    const work = { id: this.id, task: this.task } as { -readonly [K in keyof Work]: Work[K] };
-    // a copy, made when first read: writing into a snapshot never reaches the work
+    const flat = isolateFlat(this.params);
+    const work: Snapshot =
+      flat === NOT_FLAT
+        ? this.snapshotCopyingLater()
+        : // the usual params, a few primitives: copied now, as a plain property (three times cheaper)
+          {
+            id: this.id,
+            task: this.task,
+            params: flat,
+            state: this.state,
+            attempt: this.attempt,
+            createdAt: this.createdAt,
+            skipped: this.skipped,
+          };
+    if (this.startedAt !== undefined) work.startedAt = this.startedAt;
+    if (this.completedAt !== undefined) work.completedAt = this.completedAt;
+    if (this.state === "completed" && !this.skipped) work.result = this.result;
+    if (this.error !== undefined) work.error = this.error;
+    return work;
+  }
+
+  /** A snapshot whose params are copied when first read: writing into it never reaches the work. */
+  private snapshotCopyingLater(): Snapshot {
+    const work = { id: this.id, task: this.task } as Snapshot;
     Object.defineProperty(work, "params", paramsProperty);
     const holder: ParamsHolder = { source: this.params, copy: undefined, copied: false };
     Object.defineProperty(work, PARAMS_HOLDER, { value: holder });
@@ -334,10 +359,6 @@ export class WorkRecord {
     work.attempt = this.attempt;
     work.createdAt = this.createdAt;
     work.skipped = this.skipped;
-    if (this.startedAt !== undefined) work.startedAt = this.startedAt;
-    if (this.completedAt !== undefined) work.completedAt = this.completedAt;
-    if (this.state === "completed" && !this.skipped) work.result = this.result;
-    if (this.error !== undefined) work.error = this.error;
     return work;
   }
 
