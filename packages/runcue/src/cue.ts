@@ -246,7 +246,7 @@ export class Cue {
     // the work's own copy: the caller may reuse or change the object it passed (none passed and
     // no schema: the `{}` made above is the work's already, and copying it is a cost per work)
     const own = params === undefined && !registered.params ? value : isolate(value);
-    const record = new WorkRecord(`w${seq}`, task, own, seq, priority, Date.now());
+    const record = new WorkRecord(task, own, seq, priority, Date.now());
     record.notBefore = notBefore;
     this.scheduler.add(record);
     if (signal) this.cancelOnAbort(record, signal);

@@ -60,22 +60,32 @@ function copyKeepingInstances(value: unknown, seen: Map<object, unknown>): unkno
 
 /**
  * The common case, a plain object of primitives (`{ id: 7, url: "..." }`),
- * copied key by key: what `structuredClone` would make (a plain object, own
- * enumerable keys in order), at a fraction of its cost. Undefined for
- * anything else.
+ * copied by a spread: what `structuredClone` would make (a plain object, own
+ * enumerable string keys in order), at a fraction of its cost, and the size
+ * of the source (an object filled key by key has room for four keys, 24 bytes
+ * a work more for `{ id }`). Undefined for anything else.
  */
 function copyFlat(value: object): Record<string, unknown> | undefined {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return undefined;
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
+  const copy: Record<string, unknown> = { ...value };
+  for (const key in copy) {
+    const item = copy[key];
     const type = typeof item;
     if ((type === "object" && item !== null) || type === "function" || type === "symbol")
       return undefined;
-    setOwn(copy, key, item);
   }
-  return copy;
+  // a spread keeps symbol keys, which structuredClone drops: left to the other copies
+  return Object.getOwnPropertySymbols(value).length === 0 ? copy : undefined;
+}
+
+/** What `isolateFlat` answers for params whose copy it leaves to `isolate`. */
+export const NOT_FLAT: unique symbol = Symbol("not flat");
+
+/** `isolate(params)` when that is cheap (a primitive, or a plain object of primitives); else NOT_FLAT. */
+export function isolateFlat(params: unknown): unknown {
+  if (params === null || typeof params !== "object") return params;
+  return copyFlat(params) ?? NOT_FLAT;
 }
 
 /** A copy of `params` that shares nothing mutable with it (but functions and class instances). */

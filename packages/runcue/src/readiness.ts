@@ -192,13 +192,15 @@ export class Readiness {
 
   private markReady(record: WorkRecord, lane: Lane): void {
     record.place = Place.Queued;
-    record.checkedAt = monotonicNow();
+    // whole milliseconds, rounded down (so it is checked again a little early, never late): an
+    // integer stays in the record, a fraction would be a boxed number per work
+    record.checkedAt = Math.floor(monotonicNow());
     lane.enqueue(record);
   }
 
   private markNotReady(record: WorkRecord, lane: Lane, now: number): void {
     record.notReadyCount++;
-    record.nextCheckAt = this.pacing.nextCheckAt(record.notReadyCount, now);
+    record.nextCheckAt = Math.floor(this.pacing.nextCheckAt(record.notReadyCount, now));
     if (record.place !== Place.Waiting) {
       record.place = Place.Waiting;
       lane.waiting.push(record);

@@ -1,202 +1,26 @@
 /**
- * Work records and their state machine. A record is created pending and
- * reaches exactly one final state (completed, failed or cancelled); the
- * store keeps the counts and forgets the oldest finished records past
- * `retain`.
+ * The store of work records: every record by id, the state counts, and the
+ * retention of finished records. A record is created pending and reaches
+ * exactly one final state (completed, failed or cancelled); the store keeps
+ * the counts and forgets the oldest finished records past `retain`.
  */
 
-import { isolate } from "./isolate.js";
+import { type FinalState, Place, seqOfId, type WorkRecord } from "./work-record.js";
 
-/**
- * Where a work is in its life: `"pending"` (waiting: not ready, delayed, queued, or between
- * attempts), `"running"`, or one final state: `"completed"` (ran, or skipped), `"failed"`,
- * `"cancelled"`.
- */
-export type WorkState = "pending" | "running" | "completed" | "failed" | "cancelled";
-export type FinalState = "completed" | "failed" | "cancelled";
+export {
+  type Execution,
+  type FinalState,
+  Place,
+  type TaskContext,
+  type Work,
+  type WorkId,
+  type WorkInfo,
+  WorkRecord,
+  type WorkState,
+} from "./work-record.js";
 
-declare const workTypes: unique symbol;
-
-/**
- * A work id: a plain string, branded with the task's params and result types
- * so that `cue.result(id)` and `cue.get(id)` know them.
- */
-export type WorkId<P = unknown, R = unknown> = string & {
-  /** Types only: never present at run time. */
-  readonly [workTypes]?: [P, R];
-};
-
-/** What a handler receives about the work it runs. */
-export interface WorkInfo<P = unknown> {
-  /** The work's id, as `submit` returned it. */
-  readonly id: string;
-  /** The name of its task. */
-  readonly task: string;
-  /** Its params: validated by the task's `params` schema when it has one, `{}` when none were given. */
-  readonly params: P;
-  /** 1 for the first run, 2 for the first retry, ... */
-  readonly attempt: number;
-}
-
-/** The second argument of a handler. */
-export interface TaskContext {
-  /** Aborted on cancel, on task timeout and when `stop({ timeout })` gives up waiting. */
-  readonly signal: AbortSignal;
-  /** Sends `value` to every `onProgress` listener, in order, before the work's final event. */
-  progress(value: unknown): void;
-}
-
-/** A snapshot of one work, as `get`, `list` and events show it. */
-export interface Work<P = unknown, R = unknown> {
-  /** The work's id, as `submit` returned it. */
-  readonly id: WorkId<P, R>;
-  /** The name of its task. */
-  readonly task: string;
-  /** Its own copy of the params: changing the object given to `submit` changes nothing here. */
-  readonly params: P;
-  /** Where it is now: pending, running, or its final state. */
-  readonly state: WorkState;
-  /** Attempts started so far (0 while it waits for its first run). */
-  readonly attempt: number;
-  /** When it was submitted (`Date.now()`). */
-  readonly createdAt: number;
-  /** When its latest attempt started (`Date.now()`); absent until it first runs. */
-  readonly startedAt?: number;
-  /** When it reached its final state, cancelled included (`Date.now()`). */
-  readonly completedAt?: number;
-  /** What the handler returned, once completed (absent when skipped). */
-  readonly result?: R;
-  /** Why it failed or was cancelled: the error thrown (the very object, on the main thread), a `TimeoutError` or a `CancelledError`. */
-  readonly error?: Error;
-  /** True when `isStale` said the output was already valid, so it never ran. */
-  readonly skipped: boolean;
-}
-
-/** Where a pending record sits in the scheduler. */
-export const Place = {
-  /** Not pending, or not yet placed. */
-  None: 0,
-  /** In the delay heap until `notBefore`. */
-  Delayed: 1,
-  /** Due, waiting for its first check. */
-  Incoming: 2,
-  /** Ready and stale: in its lane's queue, waiting for room. */
-  Queued: 3,
-  /** Checked and not ready; re-checked later. */
-  Waiting: 4,
-  /** An async `isReady`/`isStale` is being awaited. */
-  Checking: 5,
-} as const;
-export type Place = (typeof Place)[keyof typeof Place];
-
-/** What a record knows of its attempt in flight (see attempt.ts). */
-export interface Execution {
-  /** Claims the work's outcome: true the first time, for a cancel, timeout or stop. */
-  decide(): boolean;
-  abort(reason: Error): boolean;
-  /** Its task timeout, cleared once the outcome is decided. */
-  timer?: NodeJS.Timeout | undefined;
-}
-
-interface ResultWaiter {
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-/** The mutable record behind a work; internal. */
-export class WorkRecord {
-  state: WorkState = "pending";
-  attempt = 0;
-  startedAt: number | undefined = undefined;
-  completedAt: number | undefined = undefined;
-  result: unknown = undefined;
-  error: Error | undefined = undefined;
-  skipped = false;
-  /** Where it is while pending. */
-  place: Place = Place.None;
-  /** `Date.now()` before which it is not considered. */
-  notBefore = 0;
-  /** When it last became pending and due (for pending timeouts and `waitTime`). */
-  pendingSince: number;
-  /** Consecutive "not ready" answers, for the re-check back-off. */
-  notReadyCount = 0;
-  /** Its last rank from the priority callback. */
-  rank = 0.5;
-  /** Monotonic time of the last check that found it ready and stale. */
-  checkedAt = 0;
-  /** Monotonic time of the next timed re-check while not ready. */
-  nextCheckAt = 0;
-  warnedPending = false;
-  /** Its place in the watch's list of pending works (-1: not there), so it leaves in O(1). */
-  watchSlot = -1;
-  private infoView: WorkInfo | undefined = undefined;
-  /** The attempt in flight while running. */
-  execution: Execution | undefined = undefined;
-  /** Callers of `cue.result()` waiting for the final state. */
-  waiters: ResultWaiter[] | undefined = undefined;
-
-  constructor(
-    readonly id: string,
-    readonly task: string,
-    readonly params: unknown,
-    /** Submission order, the tie-break after priority. */
-    readonly seq: number,
-    readonly priority: number,
-    readonly createdAt: number,
-  ) {
-    this.pendingSince = createdAt;
-  }
-
-  get isFinal(): boolean {
-    return this.state === "completed" || this.state === "failed" || this.state === "cancelled";
-  }
-
-  snapshot(): Work {
-    const work: {
-      -readonly [K in keyof Work]: Work[K];
-    } = {
-      id: this.id,
-      task: this.task,
-      params: undefined,
-      state: this.state,
-      attempt: this.attempt,
-      createdAt: this.createdAt,
-      skipped: this.skipped,
-    };
-    if (this.startedAt !== undefined) work.startedAt = this.startedAt;
-    if (this.completedAt !== undefined) work.completedAt = this.completedAt;
-    if (this.state === "completed" && !this.skipped) work.result = this.result;
-    if (this.error !== undefined) work.error = this.error;
-    // a copy, made when first read: writing into a snapshot never reaches the work
-    const params = this.params;
-    let copy: unknown;
-    let copied = false;
-    Object.defineProperty(work, "params", {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        if (!copied) {
-          copy = isolate(params);
-          copied = true;
-        }
-        return copy;
-      },
-      set: (value: unknown) => {
-        copy = value;
-        copied = true;
-      },
-    });
-    return work;
-  }
-
-  /** What handlers and checks see; one object per attempt, since checks may ask often. */
-  info(): WorkInfo {
-    if (this.infoView === undefined || this.infoView.attempt !== this.attempt) {
-      this.infoView = { id: this.id, task: this.task, params: this.params, attempt: this.attempt };
-    }
-    return this.infoView;
-  }
-}
+/** Records are kept in pages of PAGE_SIZE (see `WorkStore`). */
+const PAGE_SIZE = 1024;
 
 /**
  * Counts of works by outcome, kept as they change. They are disjoint:
@@ -223,7 +47,18 @@ export interface StateCounts {
  * one final state.
  */
 export class WorkStore {
-  private readonly records = new Map<string, WorkRecord>();
+  /**
+   * Every kept record, at its `seq`: in pages of PAGE_SIZE, a page dropped
+   * once all its records are forgotten. Eight bytes a work, where a Map by id
+   * took five times that and rehashed a million entries as it grew.
+   */
+  private pages: Array<Array<WorkRecord | undefined> | undefined> = [];
+  /** How many records each page holds. */
+  private pageCounts: number[] = [];
+  /** The number of the page at `pages[0]`: leading pages left empty are trimmed. */
+  private firstPage = 0;
+  /** The page of the newest record: kept even when empty, as more will come to it. */
+  private lastPage = 0;
   private readonly finished: WorkRecord[] = [];
   private finishedHead = 0;
   readonly counts: StateCounts = {
@@ -238,16 +73,61 @@ export class WorkStore {
   constructor(private readonly retain: number) {}
 
   add(record: WorkRecord): void {
-    this.records.set(record.id, record);
+    let index = Math.floor(record.seq / PAGE_SIZE) - this.firstPage;
+    for (; index < 0; index++) {
+      this.pages.unshift(undefined);
+      this.pageCounts.unshift(0);
+      this.firstPage--;
+    }
+    let page = this.pages[index];
+    if (page === undefined) {
+      while (this.pages.length < index) {
+        this.pages.push(undefined);
+        this.pageCounts.push(0);
+      }
+      page = new Array(PAGE_SIZE);
+      this.pages[index] = page;
+      this.pageCounts[index] = 0;
+    }
+    page[record.seq % PAGE_SIZE] = record;
+    this.pageCounts[index]!++;
+    this.lastPage = Math.max(this.lastPage, index + this.firstPage);
     this.counts.pending++;
   }
 
   get(id: string): WorkRecord | undefined {
-    return this.records.get(id);
+    const seq = seqOfId(id);
+    if (seq === undefined) return undefined;
+    return this.pages[Math.floor(seq / PAGE_SIZE) - this.firstPage]?.[seq % PAGE_SIZE];
   }
 
-  values(): IterableIterator<WorkRecord> {
-    return this.records.values();
+  /** Every kept record, in submission order. */
+  *values(): IterableIterator<WorkRecord> {
+    const pages = this.pages;
+    for (let index = 0; index < pages.length; index++) {
+      const page = pages[index];
+      if (page === undefined) continue;
+      for (let slot = 0; slot < PAGE_SIZE; slot++) {
+        const record = page[slot];
+        if (record !== undefined) yield record;
+      }
+    }
+  }
+
+  private forget(record: WorkRecord): void {
+    const number = Math.floor(record.seq / PAGE_SIZE);
+    const index = number - this.firstPage;
+    const page = this.pages[index];
+    const slot = record.seq % PAGE_SIZE;
+    if (page?.[slot] !== record) return;
+    page[slot] = undefined;
+    if (--this.pageCounts[index]! > 0 || number === this.lastPage) return;
+    this.pages[index] = undefined;
+    while (this.pages.length > 0 && this.pages[0] === undefined) {
+      this.pages.shift();
+      this.pageCounts.shift();
+      this.firstPage++;
+    }
   }
 
   /** Settles with the work's result once it is final: resolves if completed, else rejects with its error. */
@@ -266,7 +146,7 @@ export class WorkStore {
   markRunning(record: WorkRecord, now: number): void {
     record.state = "running";
     record.attempt++;
-    record.startedAt = now;
+    record.started(now);
     record.place = Place.None;
     this.counts.pending--;
     this.counts.running++;
@@ -292,12 +172,9 @@ export class WorkStore {
     if (record.isFinal) return false;
     if (record.state === "pending") this.counts.pending--;
     else this.counts.running--;
-    record.state = state;
     record.place = Place.None;
-    record.completedAt = now;
-    record.result = outcome.result;
-    record.error = outcome.error;
-    record.skipped = outcome.skipped === true;
+    const value = state === "completed" ? outcome.result : outcome.error;
+    record.finished(state, now, value, outcome.skipped === true);
     // disjoint counts: a skipped work is state "completed" but counted as skipped only
     if (record.skipped) this.counts.skipped++;
     else this.counts[state]++;
@@ -319,7 +196,7 @@ export class WorkStore {
       const oldest = this.finished[this.finishedHead]!;
       this.finished[this.finishedHead] = undefined as unknown as WorkRecord;
       this.finishedHead++;
-      this.records.delete(oldest.id);
+      this.forget(oldest);
     }
     // compact now and then so the array does not grow for ever
     if (this.finishedHead > 1024 && this.finishedHead * 2 > this.finished.length) {

@@ -42,7 +42,7 @@ describe("Watch, on a wall clock the test drives", () => {
       () => clock,
     );
     const add = (seq: number) => {
-      const work = new WorkRecord(`w${seq}`, "t", {}, seq, 0.5, clock);
+      const work = new WorkRecord("t", {}, seq, 0.5, clock);
       work.pendingSince = clock;
       pending.push(work);
       watch.add(work);

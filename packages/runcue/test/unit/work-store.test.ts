@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { WorkRecord, WorkStore } from "../../src/works.js";
 
-const record = (seq: number) => new WorkRecord(`w${seq}`, "t", {}, seq, 0.5, 1_000);
+const record = (seq: number) => new WorkRecord("t", {}, seq, 0.5, 1_000);
 
 describe("WorkStore", () => {
   test("each work reaches one final state; a second finish changes nothing", () => {
@@ -67,5 +67,52 @@ describe("WorkStore", () => {
     await expect(store.whenFinished(done)).resolves.toBe("ok");
     await expect(store.whenFinished(failed)).rejects.toBe(error);
     await expect(waiting).resolves.toBe("late");
+  });
+
+  test("finds a work by the id made from its seq, and by nothing else", () => {
+    const store = new WorkStore(10);
+    const work = record(7);
+    store.add(work);
+    expect(work.id).toBe("w7");
+    expect(store.get("w7")).toBe(work);
+    for (const other of ["w07", "w7.0", "w 7", "W7", "7", "w", "", "w8", "w-7", "w1e0"]) {
+      expect(store.get(other)).toBeUndefined();
+    }
+  });
+
+  test("keeps records across pages in submission order and lets go of the finished ones", () => {
+    const store = new WorkStore(3);
+    const works = Array.from({ length: 5_000 }, (_, index) => record(index + 1));
+    for (const work of works) store.add(work);
+    for (const work of works.slice(0, 4_000)) store.finish(work, "completed", 5, {});
+    const kept = [...store.values()];
+    expect(kept).toHaveLength(1_003);
+    expect(kept.map((work) => work.seq)).toEqual(
+      Array.from({ length: 1_003 }, (_, index) => 3_998 + index),
+    );
+    expect(store.get("w1")).toBeUndefined();
+    expect(store.get("w3998")?.state).toBe("completed");
+    expect(store.get("w5000")?.state).toBe("pending");
+    store.add(record(5_001));
+    expect(store.get("w5001")?.seq).toBe(5_001);
+  });
+
+  test("keeps its times exactly, whatever the clock says", () => {
+    for (const at of [0, 1_000.5, Date.now(), 8.64e15]) {
+      const work = new WorkRecord("t", {}, 1, 0.5, at);
+      work.notBefore = at + 1;
+      work.pendingSince = at + 2;
+      const store = new WorkStore(10);
+      store.add(work);
+      store.markRunning(work, at + 3);
+      store.finish(work, "completed", at + 4, { result: "done" });
+      expect([work.createdAt, work.notBefore, work.pendingSince]).toEqual([at, at + 1, at + 2]);
+      expect(work.snapshot()).toMatchObject({
+        createdAt: at,
+        startedAt: at + 3,
+        completedAt: at + 4,
+        result: "done",
+      });
+    }
   });
 });
