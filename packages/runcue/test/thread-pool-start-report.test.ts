@@ -1,7 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { type Job, ThreadPool } from "runcue";
 import { afterEach, describe, expect, test } from "vitest";
-import { fixture, until } from "./helpers.js";
+import { fixture } from "./helpers.js";
 
 /** Runs one echo job on `pool`; `seen` gets "started" when the pool reports its start, "result" at its end. */
 function runEcho(
@@ -39,21 +39,19 @@ describe("ThreadPool reports a handler's start only to jobs that wait for it", (
     await pool.close();
   });
 
-  // the start report and the result travel on different ports, so either may arrive first
-  test("a job that leaves reportStart unset (a host without a cue) or sets it hears its start", async () => {
+  // the start report and the result share the thread's session port, so the report comes first
+  test("a job that leaves reportStart unset (a host without a cue) or sets it hears its start, before its result", async () => {
     for (const reportStart of [undefined, true]) {
       const seen = await runEcho(pool, reportStart);
-      await until(() => seen.includes("started"), "the start report");
-      expect(seen.sort()).toEqual(["result", "started"]);
+      expect(seen).toEqual(["started", "result"]);
     }
   });
 
   test("a job with reportStart false (its service has no rate) gets only its result", async () => {
     const seen = await runEcho(pool, false);
-    // a later job's start report has come back, so the first job's would have too
-    const later: string[] = [];
-    await runEcho(pool, true, later);
-    await until(() => later.includes("started"), "the later job's start report");
+    // a later job's start report came back before its result: the first job's would have too
+    const later = await runEcho(pool, true);
+    expect(later).toEqual(["started", "result"]);
     expect(seen).toEqual(["result"]);
   });
 });
