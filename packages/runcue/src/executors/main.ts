@@ -1,9 +1,5 @@
+import { isThenable } from "../thenable.js";
 import type { Executor, ExecutorHost, Job } from "./types.js";
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  value !== null &&
-  (typeof value === "object" || typeof value === "function") &&
-  typeof (value as { then?: unknown }).then === "function";
 
 /**
  * Runs `run` handlers as async functions on the main thread. It has no slots

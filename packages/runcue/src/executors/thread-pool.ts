@@ -247,9 +247,8 @@ export class ThreadPool implements Pool {
     };
     session.port.postMessage(message);
     // a handler that does not return within the grace is stopped by terminating its thread
-    const jobId = session.jobId;
     const timer = setTimeout(() => {
-      if (session.job === job && session.jobId === jobId) session.terminateThread(reason);
+      if (session.job === job) session.terminateThread(reason);
     }, this.abortGrace);
     timer.unref();
   }

@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { type MessagePort, type TransferListItem, workerData } from "node:worker_threads";
 import { messages } from "../errors.js";
 import { LazyAbort } from "../lazy-abort.js";
+import { isThenable } from "../thenable.js";
 import {
   END_SESSION,
   type FromThread,
@@ -332,14 +333,6 @@ function callHandler(job: RunningJob, handler: Handler): void {
   }).then(
     (result) => succeed(job, result),
     (error) => fail(job, error),
-  );
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    (typeof value === "object" || typeof value === "function") &&
-    typeof (value as PromiseLike<unknown>).then === "function"
   );
 }
 
